@@ -1,0 +1,43 @@
+/**
+ * Problems found in a spec, as data. Every stage that reads the spec reports through these; the CLI prints
+ * them, tests compare them. A message says what is wrong, `expected` what was expected, `fix` how to fix it.
+ */
+import type { Pointer } from './ir/types.js';
+
+export type Severity = 'error' | 'warning';
+
+export interface Diagnostic {
+  /** Stable, kebab-case: `message-name-missing`, `example-invalid`, `parser:<parser rule>`. */
+  code: string;
+  severity: Severity;
+  message: string;
+  expected?: string;
+  fix?: string;
+  /** Where in the root document (JSON pointer); resolved to `file`/`line` by the loader's source map. */
+  pointer: Pointer;
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = d.file ? `${d.file}:${d.line ?? 1}:${d.column ?? 1}` : d.pointer || '(document)';
+  const lines = [`${where} ${d.severity} ${d.code}: ${d.message}`];
+  if (d.pointer && d.file) lines.push(`  at ${d.pointer}`);
+  if (d.expected) lines.push(`  expected: ${d.expected}`);
+  if (d.fix) lines.push(`  fix: ${d.fix}`);
+  return lines.join('\n');
+}
+
+/** Thrown when a spec has errors: carries every problem, not just the first. */
+export class SpecError extends Error {
+  readonly diagnostics: Diagnostic[];
+  constructor(source: string, diagnostics: Diagnostic[]) {
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    super(
+      `${source}: found ${errors.length} problem${errors.length === 1 ? '' : 's'} that stop code generation:\n\n${errors.map(formatDiagnostic).join('\n\n')}`,
+    );
+    this.name = 'SpecError';
+    this.diagnostics = diagnostics;
+  }
+}

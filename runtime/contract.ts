@@ -1,0 +1,51 @@
+/**
+ * The shape of the contract objects that `parley generate` writes into `generated/<ns>/contract.gen.ts`.
+ * Generated code is data plus types; the behaviour lives in `runtime/server.ts` and `runtime/client.ts`.
+ */
+import type { z } from 'zod';
+
+/** How an event's arguments travel: none (`emit('ping')`), one value, or several (a tuple, spread). */
+export type ArgsKind = 'none' | 'value' | 'args';
+
+export interface InboundOperationContract {
+  /** The event name on the wire. */
+  readonly event: string;
+  /** The typed client's method name (`sendMessage` for `send_message`). */
+  readonly method: string;
+  readonly args: ArgsKind;
+  /** The payload schema (a `z.tuple` when `args` is `'args'`); absent when `args` is `'none'`. */
+  readonly payload?: z.ZodType;
+  /** The ack's schema, when the operation has a reply. */
+  readonly reply?: z.ZodType;
+  /** The event that reports this operation's errors, when it differs from the namespace's. */
+  readonly errorEvent?: string;
+}
+
+export interface OutboundOperationContract {
+  readonly event: string;
+  readonly args: ArgsKind;
+  readonly payload?: z.ZodType;
+}
+
+/**
+ * The namespace's documented error shape. In `payload` and `ack`, the strings `{code}`, `{message}`,
+ * `{event}` are filled in, and a value that is exactly `{issues}` becomes the list of validation issues.
+ */
+export interface ErrorShapeContract {
+  readonly event?: string;
+  readonly payload?: unknown;
+  readonly ack?: unknown;
+}
+
+export interface NamespaceContract {
+  /** `/messenger` */
+  readonly namespace: string;
+  /** `messenger` */
+  readonly name: string;
+  readonly auth: { readonly handshake: readonly string[]; readonly event?: string };
+  readonly errors: ErrorShapeContract;
+  /** Client → server operations by event name. */
+  readonly receive: { readonly [event: string]: InboundOperationContract };
+  /** Server → client events by event name. */
+  readonly send: { readonly [event: string]: OutboundOperationContract };
+}
