@@ -142,14 +142,19 @@ export function exportInterface(
   return withDoc(f.createInterfaceDeclaration(exportMod(), name, typeParameters, undefined, members), doc);
 }
 
-/** `import { a, b } from 'specifier';` (type-only when asked). */
+/** `import { a, b as c } from 'specifier';` (type-only when asked). */
 export function importNamed(names: string[], specifier: string, typeOnly = false): ts.Statement {
   return f.createImportDeclaration(
     undefined,
     f.createImportClause(
       typeOnly,
       undefined,
-      f.createNamedImports(names.map((n) => f.createImportSpecifier(false, undefined, id(n)))),
+      f.createNamedImports(
+        names.map((n) => {
+          const [name, alias] = n.split(' as ');
+          return f.createImportSpecifier(false, alias ? id(name!) : undefined, id(alias ?? name!));
+        }),
+      ),
     ),
     f.createStringLiteral(specifier, true),
   );
@@ -160,6 +165,16 @@ export function importStar(name: string, specifier: string): ts.Statement {
   return f.createImportDeclaration(
     undefined,
     f.createImportClause(false, undefined, f.createNamespaceImport(id(name))),
+    f.createStringLiteral(specifier, true),
+  );
+}
+
+/** `export * from 'specifier';` or `export * as name from 'specifier';` */
+export function exportStar(specifier: string, as?: string): ts.Statement {
+  return f.createExportDeclaration(
+    undefined,
+    false,
+    as ? f.createNamespaceExport(id(as)) : undefined,
     f.createStringLiteral(specifier, true),
   );
 }

@@ -1,0 +1,44 @@
+/**
+ * The compiler's pipeline: load → build the IR → validate → emit. Returns files; only the CLI writes them.
+ */
+import { type Diagnostic, SpecError } from './diagnostics.js';
+import type { EmitOptions } from './emit/context.js';
+import { emitAll } from './emit/index.js';
+import { buildIR } from './ir/build.js';
+import type { IRDocument } from './ir/types.js';
+import { loadSpec } from './load/index.js';
+import type { GeneratedFile } from './print/ts.js';
+import { validate } from './validate/index.js';
+
+export interface CompileResult {
+  ir: IRDocument;
+  /** Warnings (errors throw `SpecError`). */
+  diagnostics: Diagnostic[];
+  /** Every spec file read, the root first (what `--watch` watches). */
+  specFiles: string[];
+}
+
+/** Load, build and validate: the IR of a valid spec, or a `SpecError` listing every problem. */
+export async function compile(spec: string): Promise<CompileResult> {
+  const loaded = await loadSpec(spec);
+  const built = buildIR(loaded.document, spec);
+  const diagnostics = [...loaded.diagnostics, ...built.diagnostics, ...validate(built.ir)].map((d) =>
+    loaded.sources.attach(d),
+  );
+  if (diagnostics.some((d) => d.severity === 'error')) throw new SpecError(spec, diagnostics);
+  return { ir: built.ir, diagnostics, specFiles: loaded.files };
+}
+
+export interface GenerateResult extends CompileResult {
+  files: GeneratedFile[];
+}
+
+export async function generate(spec: string, options: EmitOptions): Promise<GenerateResult> {
+  const compiled = await compile(spec);
+  return { ...compiled, files: await emitAll(compiled.ir, options) };
+}
+
+export type { Diagnostic } from './diagnostics.js';
+export { SpecError } from './diagnostics.js';
+export type { EmitOptions } from './emit/context.js';
+export type * from './ir/types.js';
