@@ -1,12 +1,12 @@
 /** `parley generate`: compile the spec, write `generated/`, insert handler stubs; `--check` and `--watch`. */
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { formatDiagnostic, SpecError } from '../codegen/diagnostics.js';
 import { relativeImport, runtimeImportFrom } from '../codegen/emit/context.js';
 import { filePath } from '../codegen/emit/names.js';
 import { planStubs } from '../codegen/emit/stubs/index.js';
 import { generate } from '../codegen/index.js';
-import { writeFiles } from '../codegen/write/index.js';
+import { readGenerated, writeFiles } from '../codegen/write/index.js';
 
 export interface GenerateFlags {
   spec: string;
@@ -22,9 +22,10 @@ export interface GenerateFlags {
 export async function runGenerate(flags: GenerateFlags): Promise<{ code: number; specFiles: string[] }> {
   const started = performance.now();
   const outDir = path.resolve(flags.out);
+  const previous = await readGenerated(outDir);
   let result: Awaited<ReturnType<typeof generate>>;
   try {
-    result = await generate(flags.spec, { outDir, runtime: flags.runtime });
+    result = await generate(flags.spec, { outDir, runtime: flags.runtime, previous });
   } catch (error) {
     if (!(error instanceof SpecError)) throw error;
     console.error(error.message);
@@ -32,8 +33,11 @@ export async function runGenerate(flags: GenerateFlags): Promise<{ code: number;
   }
   for (const d of result.diagnostics) console.error(formatDiagnostic(d));
 
-  const report = await writeFiles(outDir, result.files, flags.check);
-  const stale = [...report.changed.map((f) => path.join(flags.out, f)), ...report.removed.map((f) => `${path.join(flags.out, f)} (no longer produced)`)];
+  const report = await writeFiles(outDir, result.files, previous, flags.check);
+  const stale = [
+    ...report.changed.map((f) => path.join(flags.out, f)),
+    ...report.removed.map((f) => `${path.join(flags.out, f)} (no longer produced)`),
+  ];
   const orphans: string[] = [];
   if (flags.stubs !== false) {
     const stubsDir = path.resolve(flags.stubs);
@@ -45,7 +49,8 @@ export async function runGenerate(flags: GenerateFlags): Promise<{ code: number;
         server: relativeImport(stubsDir, path.join(outDir, filePath(ns, 'server'))),
       });
       const shown = path.relative(process.cwd(), file);
-      for (const event of plan.orphaned) orphans.push(`${shown}: handler '${event}' has no operation in the spec any more`);
+      for (const event of plan.orphaned)
+        orphans.push(`${shown}: handler '${event}' has no operation in the spec any more`);
       if (plan.contents === current) continue;
       if (flags.check) {
         stale.push(`${shown} (${plan.created ? 'missing' : `no handler for ${plan.inserted.join(', ')}`})`);
@@ -53,7 +58,9 @@ export async function runGenerate(flags: GenerateFlags): Promise<{ code: number;
       }
       await mkdir(stubsDir, { recursive: true });
       await writeFile(file, plan.contents);
-      console.log(`${shown}: ${plan.created ? 'created with' : 'inserted'} stubs for ${plan.inserted.join(', ') || 'no events'}`);
+      console.log(
+        `${shown}: ${plan.created ? 'created with' : 'inserted'} stubs for ${plan.inserted.join(', ') || 'no events'}`,
+      );
     }
   }
   for (const orphan of orphans) console.warn(`warning: ${orphan}; remove it or restore the operation.`);

@@ -9,6 +9,8 @@ export interface EmitOptions {
    * `parley/runtime`) or a path to a Parley checkout (`.` gives a relative import of `./runtime/index.js`).
    */
   runtime: string;
+  /** The previous contents of generated files by path, where an emitter can reuse its own earlier output. */
+  previous?: ReadonlyMap<string, string>;
 }
 
 /** The runtime's import specifier as seen from the generated file `fromFile` (relative to `outDir`). */

@@ -6,7 +6,7 @@ import type { EmitOptions } from './context.js';
 import { emitContract } from './contract/index.js';
 import { emitEvents } from './events/index.js';
 import { emitModels } from './models/index.js';
-import { files, filePath, sibling } from './names.js';
+import { filePath, files, sibling } from './names.js';
 import { emitServer } from './server/index.js';
 import { emitSchemas } from './zod/index.js';
 
@@ -19,13 +19,15 @@ export async function emitAll(ir: IRDocument, options: EmitOptions): Promise<Gen
       emitEvents(ns),
       emitServer(ns, options),
       emitClient(ns, options),
-      await emitModels(ns),
+      await emitModels(ns, options.previous?.get(filePath(ns, 'models'))),
       namespaceIndex(ns),
     );
   }
   out.push({
     path: files.index,
-    contents: printFile(ir.namespaces.map((ns) => exportStar(`./${ns.ident}/${files.index.replace(/\.ts$/, '.js')}`, ns.ident))),
+    contents: printFile(
+      ir.namespaces.map((ns) => exportStar(`./${ns.ident}/${files.index.replace(/\.ts$/, '.js')}`, ns.ident)),
+    ),
   });
   return out;
 }

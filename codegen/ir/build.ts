@@ -37,7 +37,15 @@ export const RESERVED_EVENTS = new Set([
   'removeListener',
 ]);
 
-const audience = z.enum(['sender', 'sender-user', 'room', 'room-others', 'target-user', 'everyone', 'others']);
+const audience = z.enum([
+  'sender',
+  'sender-user',
+  'room',
+  'room-others',
+  'target-user',
+  'everyone',
+  'others',
+]);
 
 const extensions = {
   'x-parley-name': z.string().regex(/^[A-Za-z_$][A-Za-z0-9_$]*$/, 'must be a TypeScript identifier'),

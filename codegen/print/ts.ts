@@ -29,7 +29,9 @@ export function printNode(node: ts.Node): string {
 
 /** A blank line between top-level declarations, as a person would write them. */
 function spaceTopLevel(text: string): string {
-  return text.replace(/(?<!\*\/)\n(?=(export |const |type |interface |function |\/\*\*))/g, '\n\n').replace(/\n{3,}/g, '\n\n');
+  return text
+    .replace(/(?<!\*\/)\n(?=(export |const |type |interface |function |\/\*\*))/g, '\n\n')
+    .replace(/\n{3,}/g, '\n\n');
 }
 
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -56,7 +58,8 @@ export function access(root: string | ts.Expression, ...names: string[]): ts.Exp
 
 /** `callee(...args)` where callee is a dotted path or an expression. */
 export function call(callee: string | ts.Expression, ...args: ts.Expression[]): ts.CallExpression {
-  const target = typeof callee === 'string' ? access(...(callee.split('.') as [string, ...string[]])) : callee;
+  const target =
+    typeof callee === 'string' ? access(...(callee.split('.') as [string, ...string[]])) : callee;
   return f.createCallExpression(target, undefined, args);
 }
 
@@ -79,7 +82,9 @@ export function literal(value: unknown): ts.Expression {
   if (Array.isArray(value)) return f.createArrayLiteralExpression(value.map(literal), false);
   if (typeof value === 'object') {
     return f.createObjectLiteralExpression(
-      Object.entries(value as Record<string, unknown>).map(([k, v]) => f.createPropertyAssignment(propName(k), literal(v))),
+      Object.entries(value as Record<string, unknown>).map(([k, v]) =>
+        f.createPropertyAssignment(propName(k), literal(v)),
+      ),
       true,
     );
   }
@@ -92,7 +97,9 @@ export function literalType(value: string | number | boolean | null): ts.TypeNod
   if (typeof value === 'string') return f.createLiteralTypeNode(f.createStringLiteral(value, true));
   if (typeof value === 'boolean') return f.createLiteralTypeNode(value ? f.createTrue() : f.createFalse());
   return value < 0
-    ? f.createLiteralTypeNode(f.createPrefixUnaryExpression(ts.SyntaxKind.MinusToken, f.createNumericLiteral(-value)))
+    ? f.createLiteralTypeNode(
+        f.createPrefixUnaryExpression(ts.SyntaxKind.MinusToken, f.createNumericLiteral(-value)),
+      )
     : f.createLiteralTypeNode(f.createNumericLiteral(value));
 }
 
@@ -119,17 +126,30 @@ export function union(types: ts.TypeNode[]): ts.TypeNode {
 const exportMod = () => [f.createModifier(ts.SyntaxKind.ExportKeyword)];
 
 /** `export const name = init;` (with an optional JSDoc). */
-export function exportConst(name: string, init: ts.Expression, doc?: string, type?: ts.TypeNode): ts.Statement {
+export function exportConst(
+  name: string,
+  init: ts.Expression,
+  doc?: string,
+  type?: ts.TypeNode,
+): ts.Statement {
   const stmt = f.createVariableStatement(
     exportMod(),
-    f.createVariableDeclarationList([f.createVariableDeclaration(name, undefined, type, init)], ts.NodeFlags.Const),
+    f.createVariableDeclarationList(
+      [f.createVariableDeclaration(name, undefined, type, init)],
+      ts.NodeFlags.Const,
+    ),
   );
   return withDoc(stmt, doc);
 }
 
 /** `export type name = type;` */
-export function exportType(name: string, type: ts.TypeNode, doc?: string): ts.Statement {
-  return withDoc(f.createTypeAliasDeclaration(exportMod(), name, undefined, type), doc);
+export function exportType(
+  name: string,
+  type: ts.TypeNode,
+  doc?: string,
+  typeParameters?: ts.TypeParameterDeclaration[],
+): ts.Statement {
+  return withDoc(f.createTypeAliasDeclaration(exportMod(), name, typeParameters, type), doc);
 }
 
 /** `export interface name { ...members }` */
@@ -183,12 +203,17 @@ export function exportStar(specifier: string, as?: string): ts.Statement {
 export function withDoc<T extends ts.Node>(node: T, doc: string | undefined): T {
   if (!doc?.trim()) return node;
   const lines = doc.trim().replace(/\*\//g, '*\\/').split('\n');
-  const text = lines.length === 1 ? `* ${lines[0]} ` : `*\n${lines.map((l) => ` * ${l}`.trimEnd()).join('\n')}\n `;
+  const text =
+    lines.length === 1 ? `* ${lines[0]} ` : `*\n${lines.map((l) => ` * ${l}`.trimEnd()).join('\n')}\n `;
   return ts.addSyntheticLeadingComment(node, ts.SyntaxKind.MultiLineCommentTrivia, text, true);
 }
 
 /** A JSDoc text from a schema or message: description, then `@deprecated`. */
-export function docOf(node: { description?: unknown; deprecated?: unknown; summary?: unknown }): string | undefined {
+export function docOf(node: {
+  description?: unknown;
+  deprecated?: unknown;
+  summary?: unknown;
+}): string | undefined {
   const parts: string[] = [];
   if (typeof node.summary === 'string') parts.push(node.summary);
   if (typeof node.description === 'string' && node.description !== node.summary) parts.push(node.description);
@@ -199,7 +224,9 @@ export function docOf(node: { description?: unknown; deprecated?: unknown; summa
 /** `sendMessage` from `send_message`, `chat:send_message`, `send-message`. */
 export function camelCase(name: string): string {
   const words = name.split(/[^A-Za-z0-9]+/).filter(Boolean);
-  const joined = words.map((w, i) => (i === 0 ? w[0]!.toLowerCase() + w.slice(1) : w[0]!.toUpperCase() + w.slice(1))).join('');
+  const joined = words
+    .map((w, i) => (i === 0 ? w[0]!.toLowerCase() + w.slice(1) : w[0]!.toUpperCase() + w.slice(1)))
+    .join('');
   return /^[0-9]/.test(joined) ? `_${joined}` : joined || '_';
 }
 

@@ -15,38 +15,45 @@ export interface WriteReport {
   unchanged: string[];
 }
 
-export async function writeFiles(outDir: string, files: GeneratedFile[], check = false): Promise<WriteReport> {
+/**
+ * The generated files under `outDir` by relative path: `*.gen.ts` files starting with our header. Files
+ * without it were not written by us and are never touched.
+ */
+export async function readGenerated(outDir: string): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  const entries = await readdir(outDir, { recursive: true, withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    if (!entry.isFile() || !entry.name.endsWith('.gen.ts')) continue;
+    const full = path.join(entry.parentPath, entry.name);
+    const text = await readFile(full, 'utf8');
+    if (text.startsWith(HEADER)) found.set(path.relative(outDir, full).split(path.sep).join('/'), text);
+  }
+  return found;
+}
+
+export async function writeFiles(
+  outDir: string,
+  files: GeneratedFile[],
+  previous: ReadonlyMap<string, string>,
+  check = false,
+): Promise<WriteReport> {
   const report: WriteReport = { changed: [], removed: [], unchanged: [] };
   const wanted = new Set(files.map((file) => file.path));
   for (const file of files) {
-    const target = path.join(outDir, file.path);
-    const current = await readFile(target, 'utf8').catch(() => undefined);
-    if (current === file.contents) {
+    if (previous.get(file.path) === file.contents) {
       report.unchanged.push(file.path);
       continue;
     }
     report.changed.push(file.path);
     if (check) continue;
+    const target = path.join(outDir, file.path);
     await mkdir(path.dirname(target), { recursive: true });
     await writeFile(target, file.contents);
   }
-  for (const existing of await generatedFilesIn(outDir)) {
+  for (const existing of [...previous.keys()].sort()) {
     if (wanted.has(existing)) continue;
     report.removed.push(existing);
     if (!check) await rm(path.join(outDir, existing));
   }
   return report;
-}
-
-/** Files under `dir` that we generated: `*.gen.ts` starting with our header. Others are never touched. */
-async function generatedFilesIn(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  const found: string[] = [];
-  for (const entry of entries) {
-    if (!entry.isFile() || !entry.name.endsWith('.gen.ts')) continue;
-    const full = path.join(entry.parentPath, entry.name);
-    const head = await readFile(full, 'utf8').then((text) => text.slice(0, HEADER.length));
-    if (head === HEADER) found.push(path.relative(dir, full).split(path.sep).join('/'));
-  }
-  return found.sort();
 }

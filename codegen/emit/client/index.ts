@@ -34,7 +34,14 @@ export function emitClient(ns: IRNamespace, options: EmitOptions): GeneratedFile
   const listenerOf = f.createIndexedAccessTypeNode(typeRef(listeners), typeRef('E'));
   const subscribe = (name: string, returns: ts.TypeNode, doc: string) =>
     withDoc(
-      f.createMethodSignature(undefined, name, undefined, [eventParam], [param('event', typeRef('E')), param('listener', listenerOf)], returns),
+      f.createMethodSignature(
+        undefined,
+        name,
+        undefined,
+        [eventParam],
+        [param('event', typeRef('E')), param('listener', listenerOf)],
+        returns,
+      ),
       doc,
     );
   const unsubscribe = fn([]);
@@ -50,7 +57,11 @@ export function emitClient(ns: IRNamespace, options: EmitOptions): GeneratedFile
         f.createReturnStatement(
           f.createAsExpression(
             f.createAsExpression(
-              f.createCallExpression(id('createClient'), undefined, [id('socket'), id(ids.contract(ns)), id('options')]),
+              f.createCallExpression(id('createClient'), undefined, [
+                id('socket'),
+                id(ids.contract(ns)),
+                id('options'),
+              ]),
               typeRef('unknown'),
             ),
             typeRef(ids.client(ns)),
@@ -69,7 +80,15 @@ export function emitClient(ns: IRNamespace, options: EmitOptions): GeneratedFile
     exportInterface(
       listeners,
       wireOperations(ns.send).map((op) =>
-        withDoc(f.createPropertySignature(undefined, propName(op.event), undefined, fn(payloadParams(op.message, 'output'))), docOf(op)),
+        withDoc(
+          f.createPropertySignature(
+            undefined,
+            propName(op.event),
+            undefined,
+            fn(payloadParams(op.message, 'output')),
+          ),
+          docOf(op),
+        ),
       ),
       `Listeners for the events the server emits on \`${ns.address}\`.`,
     ),
@@ -77,12 +96,21 @@ export function emitClient(ns: IRNamespace, options: EmitOptions): GeneratedFile
       ids.client(ns),
       [
         withDoc(
-          f.createPropertySignature([f.createModifier(ts.SyntaxKind.ReadonlyKeyword)], 'socket', undefined, typeRef(ids.clientSocket(ns))),
-          'The underlying socket, typed with this namespace\'s events.',
+          f.createPropertySignature(
+            [f.createModifier(ts.SyntaxKind.ReadonlyKeyword)],
+            'socket',
+            undefined,
+            typeRef(ids.clientSocket(ns)),
+          ),
+          "The underlying socket, typed with this namespace's events.",
         ),
         ...wireOperations(ns.receive).map(clientMethod),
         subscribe('on', unsubscribe, 'Listen to a server event; returns a function that stops listening.'),
-        subscribe('once', unsubscribe, 'Listen to the next occurrence of a server event; returns a function that stops listening.'),
+        subscribe(
+          'once',
+          unsubscribe,
+          'Listen to the next occurrence of a server event; returns a function that stops listening.',
+        ),
         subscribe('off', typeRef('void'), 'Stop a listener added with `on`.'),
       ],
       `A typed client of the \`${ns.address}\` namespace.`,
@@ -100,7 +128,12 @@ function clientMethod(op: IROperation): ts.TypeElement {
   const params =
     op.message.payload.kind === 'none'
       ? []
-      : [param('payload', f.createTypeReferenceNode(f.createQualifiedName(id('s'), payloadType(op.message, 'input'))))];
+      : [
+          param(
+            'payload',
+            f.createTypeReferenceNode(f.createQualifiedName(id('s'), payloadType(op.message, 'input'))),
+          ),
+        ];
   let returns: ts.TypeNode = typeRef('void');
   if (op.reply) {
     params.push(param('options', typeRef('CallOptions'), true));
@@ -112,5 +145,8 @@ function clientMethod(op: IROperation): ts.TypeElement {
   }
   const doc = [docOf(op) ?? `Emit \`${op.event}\`.`];
   if (op.reply) doc.push('Resolves with the ack; rejects with `AckTimeoutError` when none arrives in time.');
-  return withDoc(f.createMethodSignature(undefined, methodName(op), undefined, undefined, params, returns), doc.join('\n'));
+  return withDoc(
+    f.createMethodSignature(undefined, methodName(op), undefined, undefined, params, returns),
+    doc.join('\n'),
+  );
 }

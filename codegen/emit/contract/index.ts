@@ -3,7 +3,17 @@
  * error shape). The runtime's server binding and client read it; nothing else in it is behaviour.
  */
 import type { IRNamespace, IROperation } from '../../ir/types.js';
-import { access, exportConst, type GeneratedFile, importNamed, importStar, literal, printFile, propName, ts } from '../../print/ts.js';
+import {
+  access,
+  exportConst,
+  type GeneratedFile,
+  importNamed,
+  importStar,
+  literal,
+  printFile,
+  propName,
+  ts,
+} from '../../print/ts.js';
 import { type EmitOptions, runtimeSpecifier } from '../context.js';
 import { filePath, ids, methodName, payloadType, sibling, wireOperations } from '../names.js';
 
@@ -13,7 +23,9 @@ export function emitContract(ns: IRNamespace, options: EmitOptions): GeneratedFi
   const path = filePath(ns, 'contract');
   const entries = (ops: IROperation[], inbound: boolean) =>
     f.createObjectLiteralExpression(
-      wireOperations(ops).map((op) => f.createPropertyAssignment(propName(op.event), operationEntry(op, inbound))),
+      wireOperations(ops).map((op) =>
+        f.createPropertyAssignment(propName(op.event), operationEntry(op, inbound)),
+      ),
       true,
     );
   const contract = f.createObjectLiteralExpression(
@@ -54,5 +66,7 @@ function operationEntry(op: IROperation, inbound: boolean): ts.Expression {
 }
 
 function usesSchemas(ns: IRNamespace): boolean {
-  return [...ns.receive, ...ns.send].some((op) => op.message.payload.kind !== 'none' || op.reply !== undefined);
+  return [...ns.receive, ...ns.send].some(
+    (op) => op.message.payload.kind !== 'none' || op.reply !== undefined,
+  );
 }

@@ -44,15 +44,34 @@ export function emitEvents(ns: IRNamespace): GeneratedFile {
       wireOperations(ns.send).map((op) => eventMember(op, 'input')),
       `Events the server emits on \`${ns.address}\`.`,
     ),
-    exportInterface(ise, [], 'Events between server processes (none: the Redis adapter forwards broadcasts as they are).'),
+    exportInterface(
+      ise,
+      [],
+      'Events between server processes (none: the Redis adapter forwards broadcasts as they are).',
+    ),
     exportInterface(
       data,
-      [f.createPropertySignature(undefined, 'user', f.createToken(ts.SyntaxKind.QuestionToken), typeRef('unknown'))],
-      "What the server keeps on each socket (`socket.data`): the authenticated user.",
+      [
+        f.createPropertySignature(
+          undefined,
+          'user',
+          f.createToken(ts.SyntaxKind.QuestionToken),
+          typeRef('unknown'),
+        ),
+      ],
+      'What the server keeps on each socket (`socket.data`): the authenticated user.',
     ),
     exportType(ids.namespace(ns), typeRef('Namespace', ...maps), `The \`${ns.address}\` namespace, typed.`),
-    exportType(ids.serverSocket(ns), typeRef('Socket', ...maps), 'A server-side socket of this namespace, typed.'),
-    exportType(ids.clientSocket(ns), typeRef('ClientSocket', typeRef(stc), typeRef(cts)), 'A client socket of this namespace, typed.'),
+    exportType(
+      ids.serverSocket(ns),
+      typeRef('Socket', ...maps),
+      'A server-side socket of this namespace, typed.',
+    ),
+    exportType(
+      ids.clientSocket(ns),
+      typeRef('ClientSocket', typeRef(stc), typeRef(cts)),
+      'A client socket of this namespace, typed.',
+    ),
   ];
   return { path: filePath(ns, 'events'), contents: printFile(statements) };
 }
@@ -65,7 +84,11 @@ function eventMember(op: IROperation, side: 'input' | 'output'): ts.TypeElement 
 }
 
 /** The parameters that carry a message's payload: none, one, or a spread tuple. */
-export function payloadParams(msg: IRMessage, side: 'input' | 'output', name = 'payload'): ts.ParameterDeclaration[] {
+export function payloadParams(
+  msg: IRMessage,
+  side: 'input' | 'output',
+  name = 'payload',
+): ts.ParameterDeclaration[] {
   const type = f.createTypeReferenceNode(f.createQualifiedName(id('s'), payloadType(msg, side)));
   switch (msg.payload.kind) {
     case 'none':
@@ -73,7 +96,15 @@ export function payloadParams(msg: IRMessage, side: 'input' | 'output', name = '
     case 'value':
       return [param(name, type)];
     case 'args':
-      return [f.createParameterDeclaration(undefined, f.createToken(ts.SyntaxKind.DotDotDotToken), 'args', undefined, type)];
+      return [
+        f.createParameterDeclaration(
+          undefined,
+          f.createToken(ts.SyntaxKind.DotDotDotToken),
+          'args',
+          undefined,
+          type,
+        ),
+      ];
   }
 }
 
@@ -87,6 +118,9 @@ export function param(name: string, type: ts.TypeNode, optional = false): ts.Par
   );
 }
 
-export function fn(params: ts.ParameterDeclaration[], returns: ts.TypeNode = typeRef('void')): ts.FunctionTypeNode {
+export function fn(
+  params: ts.ParameterDeclaration[],
+  returns: ts.TypeNode = typeRef('void'),
+): ts.FunctionTypeNode {
   return f.createFunctionTypeNode(undefined, params, returns);
 }

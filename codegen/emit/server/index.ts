@@ -42,7 +42,7 @@ export function emitServer(ns: IRNamespace, options: EmitOptions): GeneratedFile
       param('handlers', typeRef('Partial', typeRef(ids.handlers(ns), typeRef('TUser')))),
       param('options', typeRef('BindOptions', typeRef('TUser')), true),
     ],
-    typeRef('Binding', typeOf(ids.contract(ns))),
+    typeRef('BoundNamespace', typeOf(ids.contract(ns))),
     f.createBlock(
       [
         f.createReturnStatement(
@@ -59,13 +59,17 @@ export function emitServer(ns: IRNamespace, options: EmitOptions): GeneratedFile
   );
   const statements = [
     importNamed(['Namespace'], 'socket.io', true),
-    importNamed(['bindNamespace', 'type Binding', 'type BindOptions', 'type HandlerContext'], runtimeSpecifier(options, path)),
+    importNamed(
+      ['bindNamespace', 'type BoundNamespace', 'type BindOptions', 'type HandlerContext'],
+      runtimeSpecifier(options, path),
+    ),
     importNamed([ids.contract(ns)], sibling('contract')),
     importStar('s', sibling('schemas')),
     exportType(
       ids.context(ns),
       typeRef('HandlerContext', typeRef('TUser'), typeOf(ids.contract(ns))),
       'What every handler of this namespace gets besides its payload: the user, the socket, a validating emitter.',
+      [tUser],
     ),
     exportInterface(
       ids.handlers(ns),

@@ -32,7 +32,11 @@ export function handlersConst(ns: IRNamespace): string {
   return `${ns.ident}Handlers`;
 }
 
-export async function planStubs(ns: IRNamespace, current: string | undefined, imports: StubImports): Promise<StubPlan> {
+export async function planStubs(
+  ns: IRNamespace,
+  current: string | undefined,
+  imports: StubImports,
+): Promise<StubPlan> {
   const created = current === undefined;
   const text = current ?? newModule(ns, imports);
   const found = findHandlers(text, handlersConst(ns));
@@ -46,7 +50,12 @@ export async function planStubs(ns: IRNamespace, current: string | undefined, im
   const missing = wanted.filter((event) => !found.keys.has(event));
   const orphaned = [...found.keys].filter((key) => !wanted.includes(key));
   if (missing.length === 0) return { contents: text, inserted: [], orphaned, created };
-  return { contents: await insert(text, handlersConst(ns), missing, imports), inserted: missing, orphaned, created };
+  return {
+    contents: await insert(text, handlersConst(ns), missing, imports),
+    inserted: missing,
+    orphaned,
+    created,
+  };
 }
 
 /** Property names of the handlers object, read with the TypeScript parser (no ts-morph project needed). */
@@ -67,7 +76,11 @@ function handlersLiteral(file: ts.SourceFile, name: string): ts.ObjectLiteralExp
     for (const decl of stmt.declarationList.declarations) {
       if (!ts.isIdentifier(decl.name) || decl.name.text !== name || !decl.initializer) continue;
       let init: ts.Expression = decl.initializer;
-      while (ts.isSatisfiesExpression(init) || ts.isAsExpression(init) || ts.isParenthesizedExpression(init)) {
+      while (
+        ts.isSatisfiesExpression(init) ||
+        ts.isAsExpression(init) ||
+        ts.isParenthesizedExpression(init)
+      ) {
         init = init.expression;
       }
       if (ts.isObjectLiteralExpression(init)) return init;
@@ -93,7 +106,11 @@ async function insert(text: string, name: string, events: string[], imports: Stu
       statements: [`throw notImplemented(${JSON.stringify(event).replace(/^"|"$/g, "'")});`],
     });
   }
-  if (!file.getImportDeclarations().some((i) => i.getNamedImports().some((n) => n.getName() === 'notImplemented'))) {
+  if (
+    !file
+      .getImportDeclarations()
+      .some((i) => i.getNamedImports().some((n) => n.getName() === 'notImplemented'))
+  ) {
     file.insertImportDeclaration(0, { namedImports: ['notImplemented'], moduleSpecifier: imports.runtime });
   }
   return file.getFullText();

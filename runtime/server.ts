@@ -1,0 +1,383 @@
+/**
+ * Server side: binds a namespace's handlers to a Socket.IO namespace according to its contract, and emits
+ * server events with the contract's types (and, in development, its schemas).
+ */
+import type { Namespace, Socket } from 'socket.io';
+import type { InboundOperationContract, NamespaceContract } from './contract.js';
+import {
+  type ErrorCode,
+  formatIssues,
+  type Issue,
+  isParleyError,
+  notImplemented,
+  OutboundValidationError,
+  ParleyError,
+  renderErrorTemplate,
+  validationFailed,
+} from './errors.js';
+import type { EmitArgs, HandlerPayload, HandlerResult, ReceiveEvent, SendEvent } from './types.js';
+import { checkArgs, checkArgsAsync, checkValueAsync } from './validate.js';
+
+/** A room name or several (Socket.IO rooms; a socket's id is a room holding just that socket). */
+export type Rooms = string | readonly string[];
+
+/** Emits server events of a contract to some set of sockets. */
+export interface EmitTarget<C extends NamespaceContract> {
+  /**
+   * Emits `event` with its documented arguments (nothing for a `none` event, the tuple's elements spread for
+   * an `args` event). With validation on, the payload is checked once, before anything is sent; a payload
+   * that does not match throws an `OutboundValidationError` (code `INTERNAL`) and nothing is sent.
+   */
+  emit<E extends SendEvent<C>>(event: E, ...args: EmitArgs<C['send'][E]>): void;
+}
+
+/** A broadcast that can be narrowed further. */
+export interface BroadcastTarget<C extends NamespaceContract> extends EmitTarget<C> {
+  /** Only sockets in these rooms (a union when called several times). */
+  to(rooms: Rooms): BroadcastTarget<C>;
+  /** Not the sockets in these rooms. `except(socket.id)`: everyone but that socket. */
+  except(rooms: Rooms): BroadcastTarget<C>;
+}
+
+/** Typed emits for a namespace: `emit` reaches every socket of the namespace. */
+export interface Emitter<C extends NamespaceContract> extends BroadcastTarget<C> {
+  /** Just this socket. */
+  toSocket(socket: Socket): EmitTarget<C>;
+}
+
+export interface HandlerContext<TUser, C extends NamespaceContract> {
+  /** The socket that sent the event. */
+  socket: Socket;
+  /** What `BindOptions.user` returned for this socket when the event arrived (`undefined` without it). */
+  user: TUser;
+  /** The event name as received. */
+  event: string;
+  /** The namespace's emitter (`ctx.emit.toSocket(ctx.socket)`, `ctx.emit.to(room).except(ctx.socket.id)`, ...). */
+  emit: Emitter<C>;
+}
+
+/** A handler for one client → server operation. */
+export type Handler<O, TUser, C extends NamespaceContract> = (
+  payload: HandlerPayload<O>,
+  ctx: HandlerContext<TUser, C>,
+) => HandlerResult<O>;
+
+/** Handlers by event name. Missing ones answer `NOT_IMPLEMENTED`. */
+export type Handlers<C extends NamespaceContract, TUser> = {
+  readonly [E in ReceiveEvent<C>]?: Handler<C['receive'][E], TUser, C>;
+};
+
+export interface BindOptions<TUser> {
+  /**
+   * Who sent an event; called for every event, so it sees what an authentication event stored on the socket.
+   * Throwing a `ParleyError` (e.g. `unauthenticated()`) rejects the event with that error.
+   */
+  user?: (socket: Socket) => TUser;
+  /** Check replies and emitted payloads against the contract. Default: `process.env.NODE_ENV !== 'production'`. */
+  validateOutbound?: boolean;
+  /**
+   * Server-side failures: a handler threw something that is not a `ParleyError`, threw an `INTERNAL` one, or
+   * returned a reply that does not match the contract. The client only gets a generic `INTERNAL` error.
+   * Default: `process.emitWarning`.
+   */
+  onError?: (error: unknown, info: { event: string; socket: Socket }) => void;
+}
+
+export interface BoundNamespace<C extends NamespaceContract> {
+  emitter: Emitter<C>;
+  /** Stops handling: removes every listener this binding added, on connected sockets and the namespace. */
+  close(): void;
+}
+
+type Ack = (...args: unknown[]) => void;
+type BroadcastOperator = ReturnType<Namespace['to']>;
+
+interface Failure {
+  code: ErrorCode;
+  message: string;
+  issues: Issue[];
+}
+
+const GENERIC_INTERNAL = 'internal server error';
+
+function defaultValidate(): boolean {
+  return process.env.NODE_ENV !== 'production';
+}
+
+function defaultOnError(error: unknown, info: { event: string; socket: Socket }): void {
+  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.emitWarning(`parley: error while handling "${info.event}" from socket ${info.socket.id}: ${text}`, {
+    code: 'PARLEY_HANDLER_ERROR',
+  });
+}
+
+function eventList(events: readonly string[]): string {
+  return events.length === 0 ? '(none)' : events.join(', ');
+}
+
+/** Throws when the contract object itself is inconsistent (a hand-edited or stale generated file). */
+function checkContract(contract: NamespaceContract): void {
+  for (const [key, op] of Object.entries(contract.receive)) {
+    if (op.event !== key) {
+      throw new TypeError(`contract ${contract.namespace}: receive["${key}"] has event "${op.event}"`);
+    }
+    if (op.args !== 'none' && op.payload === undefined) {
+      throw new TypeError(
+        `contract ${contract.namespace}: "${key}" has args "${op.args}" but no payload schema`,
+      );
+    }
+  }
+  for (const [key, op] of Object.entries(contract.send)) {
+    if (op.event !== key) {
+      throw new TypeError(`contract ${contract.namespace}: send["${key}"] has event "${op.event}"`);
+    }
+    if (op.args !== 'none' && op.payload === undefined) {
+      throw new TypeError(
+        `contract ${contract.namespace}: "${key}" has args "${op.args}" but no payload schema`,
+      );
+    }
+  }
+}
+
+/**
+ * Typed emits for `nsp`. With `validate` (default: `process.env.NODE_ENV !== 'production'`), each emit call
+ * checks its payload once, whatever the number of recipients, and throws `OutboundValidationError` without
+ * sending anything when it does not match. Emitting an event that is not in `contract.send` always throws.
+ * What is sent is the payload as given (the schema's input form), not zod's parsed copy.
+ */
+export function createEmitter<C extends NamespaceContract>(
+  nsp: Namespace,
+  contract: C,
+  options: { validate?: boolean } = {},
+): Emitter<C> {
+  const validate = options.validate ?? defaultValidate();
+  const check = (event: string, args: readonly unknown[]): void => {
+    const op = Object.hasOwn(contract.send, event) ? contract.send[event] : undefined;
+    if (op === undefined) {
+      throw new ParleyError(
+        'INTERNAL',
+        `refusing to emit "${event}": it is not a server event of ${contract.namespace}; ` +
+          `the contract's server events are: ${eventList(Object.keys(contract.send))}`,
+      );
+    }
+    if (!validate) return;
+    const result = checkArgs(op, args, true);
+    if (!result.ok) throw new OutboundValidationError(event, result.issues);
+  };
+
+  type Send = (event: string, ...args: unknown[]) => void;
+  const target = (send: Send): EmitTarget<C> => ({
+    emit: ((event: string, ...args: unknown[]) => {
+      check(event, args);
+      send(event, ...args);
+    }) as EmitTarget<C>['emit'],
+  });
+  const broadcast = (operator: BroadcastOperator): BroadcastTarget<C> => ({
+    ...target((event, ...args) => operator.emit(event, ...args)),
+    to: (rooms) => broadcast(operator.to(roomList(rooms))),
+    except: (rooms) => broadcast(operator.except(roomList(rooms))),
+  });
+
+  return {
+    ...target((event, ...args) => nsp.emit(event, ...args)),
+    to: (rooms) => broadcast(nsp.to(roomList(rooms))),
+    except: (rooms) => broadcast(nsp.except(roomList(rooms))),
+    toSocket: (socket) => target((event, ...args) => socket.emit(event, ...args)),
+  };
+}
+
+function roomList(rooms: Rooms): string | string[] {
+  return typeof rooms === 'string' ? rooms : [...rooms];
+}
+
+/**
+ * Handles every client → server event of `contract` on `nsp` (sockets already connected and future ones).
+ *
+ * Per message: the payload is validated once (`VALIDATION_FAILED` with issues when it does not match), the
+ * handler runs (`NOT_IMPLEMENTED` when there is none), and for an operation with a reply its result is
+ * (with `validateOutbound`) checked against the reply schema and passed to the ack. Errors reach the client in
+ * the namespace's documented shape: the ack template when the operation has a reply and the client asked for
+ * an ack, otherwise the error event. Events that are not in the contract are answered with `VALIDATION_FAILED`.
+ * Nothing a handler does can crash the process or leave an ack unanswered.
+ */
+export function bindNamespace<C extends NamespaceContract, TUser = undefined>(
+  nsp: Namespace,
+  contract: C,
+  handlers: Handlers<C, TUser>,
+  options: BindOptions<TUser> = {},
+): BoundNamespace<C> {
+  checkContract(contract);
+  const handlerMap: Readonly<Record<string, Handler<InboundOperationContract, TUser, C> | undefined>> =
+    handlers;
+  for (const event of Object.keys(handlerMap)) {
+    if (!Object.hasOwn(contract.receive, event)) {
+      throw new TypeError(
+        `bindNamespace(${contract.namespace}): there is a handler for "${event}" but the contract has no such ` +
+          `client event; the contract's client events are: ${eventList(Object.keys(contract.receive))}`,
+      );
+    }
+  }
+
+  const validateOutbound = options.validateOutbound ?? defaultValidate();
+  const emitter = createEmitter(nsp, contract, { validate: validateOutbound });
+  const onError = options.onError ?? defaultOnError;
+  const report = (error: unknown, event: string, socket: Socket): void => {
+    try {
+      onError(error, { event, socket });
+    } catch {
+      // An onError that throws must not take the process down with it.
+    }
+  };
+
+  const failureOf = (error: unknown, event: string, socket: Socket): Failure => {
+    if (isParleyError(error) && !(error instanceof OutboundValidationError)) {
+      if (error.code === 'INTERNAL') report(error, event, socket);
+      return { code: error.code, message: error.message, issues: error.issues ?? [] };
+    }
+    report(error, event, socket);
+    return { code: 'INTERNAL', message: GENERIC_INTERNAL, issues: [] };
+  };
+
+  /** Sends an error the documented way. `op` is undefined for an event that is not in the contract. */
+  const deliver = (
+    socket: Socket,
+    event: string,
+    op: InboundOperationContract | undefined,
+    ack: Ack | undefined,
+    failure: Failure,
+  ): void => {
+    const vars = { ...failure, event };
+    const plain = { code: failure.code, message: failure.message, issues: failure.issues };
+    // An operation with its own error event reports there even when it has an ack: its reply (a bare list,
+    // say) cannot carry the error shape.
+    if (ack !== undefined && (op === undefined || (op.reply !== undefined && op.errorEvent === undefined))) {
+      ack(contract.errors.ack === undefined ? plain : renderErrorTemplate(contract.errors.ack, vars));
+      return;
+    }
+    const errorEvent = op?.errorEvent ?? contract.errors.event ?? 'error';
+    socket.emit(
+      errorEvent,
+      contract.errors.payload === undefined ? plain : renderErrorTemplate(contract.errors.payload, vars),
+    );
+    // The client asked for an ack on an operation that has none: answer it (empty) rather than let it hang.
+    // (An operation with a reply and an error event leaves it unanswered: an empty reply would be a lie.)
+    if (op?.reply === undefined) ack?.();
+  };
+
+  const fail = (
+    socket: Socket,
+    event: string,
+    op: InboundOperationContract | undefined,
+    ack: Ack | undefined,
+    error: unknown,
+  ): void => {
+    try {
+      deliver(socket, event, op, ack, failureOf(error, event, socket));
+    } catch (deliveryError) {
+      report(deliveryError, event, socket);
+    }
+  };
+
+  const handle = async (
+    socket: Socket,
+    event: string,
+    op: InboundOperationContract,
+    args: unknown[],
+    ack: Ack | undefined,
+  ): Promise<void> => {
+    try {
+      const checked = await checkArgsAsync(op, args, false);
+      if (!checked.ok) {
+        throw validationFailed(
+          `invalid payload for "${event}": ${formatIssues(checked.issues)}`,
+          checked.issues,
+        );
+      }
+      const handler = handlerMap[event];
+      if (handler === undefined) throw notImplemented(event);
+      const user = options.user === undefined ? (undefined as TUser) : options.user(socket);
+      const result: unknown = await handler(checked.value, { socket, user, event, emit: emitter });
+      if (ack === undefined) return;
+      if (op.reply === undefined) {
+        ack();
+        return;
+      }
+      if (validateOutbound) {
+        const reply = await checkValueAsync(op.reply, result);
+        if (!reply.ok) {
+          report(new OutboundValidationError(event, reply.issues, 'reply (ack)'), event, socket);
+          deliver(socket, event, op, ack, { code: 'INTERNAL', message: GENERIC_INTERNAL, issues: [] });
+          return;
+        }
+      }
+      ack(result);
+    } catch (error) {
+      fail(socket, event, op, ack, error);
+    }
+  };
+
+  const handleUnknown = (socket: Socket, event: string, ack: Ack | undefined): void => {
+    const known = Object.keys(contract.receive);
+    fail(
+      socket,
+      event,
+      undefined,
+      ack,
+      validationFailed(
+        `unknown event "${event}"; this namespace (${contract.namespace}) accepts: ${eventList(known)}`,
+      ),
+    );
+  };
+
+  const detachers = new Map<Socket, () => void>();
+
+  const attach = (socket: Socket): void => {
+    if (detachers.has(socket)) return;
+    const listeners: [string, (...args: unknown[]) => void][] = [];
+    for (const [event, op] of Object.entries(contract.receive)) {
+      const listener = (...received: unknown[]): void => {
+        const { args, ack } = splitAck(received);
+        handle(socket, event, op, args, ack).catch((error: unknown) => report(error, event, socket));
+      };
+      socket.on(event, listener);
+      listeners.push([event, listener]);
+    }
+    const anyListener = (event: unknown, ...received: unknown[]): void => {
+      const name = String(event);
+      if (Object.hasOwn(contract.receive, name)) return;
+      try {
+        handleUnknown(socket, name, splitAck(received).ack);
+      } catch (error) {
+        report(error, name, socket);
+      }
+    };
+    socket.onAny(anyListener);
+    const detach = (): void => {
+      for (const [event, listener] of listeners) socket.off(event, listener);
+      socket.offAny(anyListener);
+      socket.off('disconnect', detach);
+      detachers.delete(socket);
+    };
+    socket.on('disconnect', detach);
+    detachers.set(socket, detach);
+  };
+
+  for (const socket of nsp.sockets.values()) attach(socket);
+  nsp.on('connection', attach);
+
+  return {
+    emitter,
+    close: () => {
+      nsp.off('connection', attach);
+      for (const detach of [...detachers.values()]) detach();
+    },
+  };
+}
+
+function splitAck(received: unknown[]): { args: unknown[]; ack: Ack | undefined } {
+  const last = received.at(-1);
+  if (typeof last === 'function') {
+    return { args: received.slice(0, -1), ack: last as Ack };
+  }
+  return { args: received, ack: undefined };
+}

@@ -1,0 +1,508 @@
+import type { Socket } from 'socket.io';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import {
+  bindNamespace,
+  createClient,
+  createEmitter,
+  forbidden,
+  type Handlers,
+  type NamespaceContract,
+  OutboundValidationError,
+  ParleyError,
+  unauthenticated,
+} from '../../runtime/index.js';
+import {
+  bareContract,
+  chatContract,
+  delay,
+  type Harness,
+  nextEvent,
+  record,
+  startHarness,
+} from './harness.js';
+
+type ChatHandlers = Handlers<typeof chatContract, { name: string }>;
+
+const okHandlers: ChatHandlers = {
+  'chat:send_message': (payload) => ({ ok: true, id: `${payload.room}:${payload.text.length}` }),
+  'join-room': async (room, ctx) => {
+    await ctx.socket.join(room);
+    return { ok: true, room };
+  },
+  'mark-read': (ids) => ({ ok: true, count: ids.length }),
+  'list-rooms': () => ['general', 'random'],
+  move: ([piece, square]) => ({ ok: true, at: `${piece}@${square}` }),
+};
+
+let h: Harness;
+let errors: { error: unknown; event: string }[];
+
+beforeEach(async () => {
+  h = await startHarness();
+  errors = [];
+});
+
+afterEach(async () => {
+  await h.close();
+});
+
+const onError = (error: unknown, info: { event: string }): void => {
+  errors.push({ error, event: info.event });
+};
+
+function bindChat(handlers: ChatHandlers = okHandlers, validateOutbound = true) {
+  return bindNamespace(h.io.of('/chat'), chatContract, handlers, {
+    user: () => ({ name: 'ada' }),
+    validateOutbound,
+    onError,
+  });
+}
+
+describe('bindNamespace: happy paths', () => {
+  it('acks an object payload with the handler result, and gives the handler the parsed payload and context', async () => {
+    const seen: unknown[] = [];
+    bindChat({
+      'chat:send_message': (payload, ctx) => {
+        seen.push(payload, ctx.user, ctx.event, typeof ctx.socket.id);
+        return { ok: true, id: 'm1' };
+      },
+    });
+    const client = createClient(await h.connect('/chat'), chatContract);
+    await expect(client.sendMessage({ room: 'general', text: 'hi' })).resolves.toEqual({
+      ok: true,
+      id: 'm1',
+    });
+    expect(seen).toEqual([{ room: 'general', text: 'hi' }, { name: 'ada' }, 'chat:send_message', 'string']);
+  });
+
+  it('handles a bare string, an array, no payload, a tuple and a name with ":" and "-"', async () => {
+    const left: unknown[] = [];
+    bindChat({ ...okHandlers, 'room:leave-now': (payload) => void left.push(payload) });
+    const client = createClient(await h.connect('/chat'), chatContract);
+    await expect(client.joinRoom('general')).resolves.toEqual({ ok: true, room: 'general' });
+    await expect(client.markRead(['a', 'b', 'c'])).resolves.toEqual({ ok: true, count: 3 });
+    await expect(client.listRooms()).resolves.toEqual(['general', 'random']);
+    await expect(client.move(['knight', 42])).resolves.toEqual({ ok: true, at: 'knight@42' });
+    client.roomLeaveNow({ room: 'general' });
+    await vi.waitFor(() => expect(left).toEqual([{ room: 'general' }]));
+  });
+
+  it('lets handlers broadcast through ctx.emit', async () => {
+    bindChat({
+      'join-room': async (room, ctx) => {
+        await ctx.socket.join(room);
+        return { ok: true, room };
+      },
+      'chat:send_message': (payload, ctx) => {
+        ctx.emit.to(payload.room).emit('chat:message', { ...payload, sentAt: '2024-01-01T00:00:00Z' });
+        return { ok: true, id: 'm2' };
+      },
+    });
+    const alice = createClient(await h.connect('/chat'), chatContract);
+    const bob = createClient(await h.connect('/chat'), chatContract);
+    await alice.joinRoom('general');
+    await bob.joinRoom('general');
+    const received = nextEvent(bob.socket, 'chat:message');
+    await alice.sendMessage({ room: 'general', text: 'hello' });
+    expect(await received).toEqual([{ room: 'general', text: 'hello', sentAt: '2024-01-01T00:00:00Z' }]);
+  });
+
+  it('answers a stray ack on an operation without a reply, empty, instead of leaving it hanging', async () => {
+    bindChat({ 'set-status': () => 'ignored' });
+    const socket = await h.connect('/chat');
+    await expect(socket.timeout(1000).emitWithAck('set-status', 'away')).resolves.toBeUndefined();
+    // and when it fails: the error goes to the error event, the ack is still answered
+    const error = nextEvent(socket, 'chat:error');
+    await expect(socket.timeout(1000).emitWithAck('set-status', 'sleeping')).resolves.toBeUndefined();
+    expect((await error)[0]).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+  });
+});
+
+describe('bindNamespace: errors in the documented shape', () => {
+  it('answers an invalid payload with the ack template, VALIDATION_FAILED and the issues; the handler does not run', async () => {
+    const handler = vi.fn(() => ({ ok: true as const, id: 'never' }));
+    bindChat({ 'chat:send_message': handler });
+    const socket = await h.connect('/chat');
+    const ack = await socket.timeout(1000).emitWithAck('chat:send_message', { room: 'general', text: '' });
+    expect(ack).toEqual({
+      ok: false,
+      error: {
+        code: 'VALIDATION_FAILED',
+        message: expect.stringContaining('chat:send_message'),
+        issues: [{ path: ['text'], message: expect.any(String), code: 'too_small' }],
+      },
+    });
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it('reports an invalid payload without an ack on the namespace error event, with the payload template', async () => {
+    const handler = vi.fn();
+    bindChat({ 'set-status': handler });
+    const socket = await h.connect('/chat');
+    const error = nextEvent(socket, 'chat:error');
+    socket.emit('set-status', 'sleeping');
+    const [payload] = await error;
+    expect(payload).toEqual({
+      error: {
+        code: 'VALIDATION_FAILED',
+        message: expect.stringMatching(/^failed set-status: invalid payload/),
+      },
+      issues: [{ path: [], message: expect.any(String), code: 'invalid_value' }],
+    });
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it('reports the error of an operation with a reply on the error event when the client passed no ack', async () => {
+    bindChat();
+    const socket = await h.connect('/chat');
+    const error = nextEvent(socket, 'chat:error');
+    socket.emit('join-room', 42);
+    const [payload] = await error;
+    expect(payload).toMatchObject({
+      error: { code: 'VALIDATION_FAILED' },
+      issues: [{ code: 'invalid_type' }],
+    });
+  });
+
+  it("uses the operation's own error event when it has one", async () => {
+    bindChat({ 'room:leave-now': () => undefined });
+    const socket = await h.connect('/chat');
+    const log = record(socket);
+    const error = nextEvent(socket, 'room:error');
+    socket.emit('room:leave-now', { room: 7 });
+    const [payload] = await error;
+    expect(payload).toMatchObject({ error: { code: 'VALIDATION_FAILED' }, issues: [{ path: ['room'] }] });
+    expect(log.events.map(([event]) => event)).not.toContain('chat:error');
+  });
+
+  it('validates tuple arguments position by position', async () => {
+    bindChat();
+    const socket = await h.connect('/chat');
+    const ack = await socket.timeout(1000).emitWithAck('move', 'knight', 4.5);
+    expect(ack).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', issues: [{ path: [1] }] } });
+    const tooMany = await socket.timeout(1000).emitWithAck('move', 'knight', 4, 'extra');
+    expect(tooMany).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED', issues: [{ code: 'too_big' }] },
+    });
+  });
+
+  it('answers NOT_IMPLEMENTED for an operation without a handler, by ack and by event', async () => {
+    bindChat({});
+    const socket = await h.connect('/chat');
+    const ack = await socket.timeout(1000).emitWithAck('list-rooms');
+    expect(ack).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_IMPLEMENTED', message: expect.stringContaining('list-rooms') },
+    });
+    const error = nextEvent(socket, 'chat:error');
+    socket.emit('set-status', 'away');
+    expect((await error)[0]).toMatchObject({ error: { code: 'NOT_IMPLEMENTED' } });
+  });
+
+  it('sends a thrown ParleyError as its code, message and issues, without calling onError', async () => {
+    bindChat({
+      'join-room': () => {
+        throw forbidden('members only');
+      },
+      'mark-read': () => {
+        throw new ParleyError('CONFLICT', 'already read', {
+          issues: [{ path: [0], message: 'read', code: 'custom' }],
+        });
+      },
+    });
+    const socket = await h.connect('/chat');
+    expect(await socket.timeout(1000).emitWithAck('join-room', 'vip')).toEqual({
+      ok: false,
+      error: { code: 'FORBIDDEN', message: 'members only', issues: [] },
+    });
+    expect(await socket.timeout(1000).emitWithAck('mark-read', ['m1'])).toEqual({
+      ok: false,
+      error: {
+        code: 'CONFLICT',
+        message: 'already read',
+        issues: [{ path: [0], message: 'read', code: 'custom' }],
+      },
+    });
+    expect(errors).toEqual([]);
+  });
+
+  it('turns any other throw or rejection into INTERNAL with a generic message; the details go to onError only', async () => {
+    const secret = new Error('connection string postgres://admin:hunter2@db');
+    bindChat({
+      'join-room': () => {
+        throw secret;
+      },
+      'mark-read': async () => Promise.reject(new TypeError('boom')),
+    });
+    const socket = await h.connect('/chat');
+    const first = await socket.timeout(1000).emitWithAck('join-room', 'general');
+    expect(first).toEqual({
+      ok: false,
+      error: { code: 'INTERNAL', message: 'internal server error', issues: [] },
+    });
+    expect(JSON.stringify(first)).not.toContain('hunter2');
+    const second = await socket.timeout(1000).emitWithAck('mark-read', ['x']);
+    expect(second).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    expect(errors).toEqual([
+      { error: secret, event: 'join-room' },
+      { error: expect.objectContaining({ message: 'boom' }), event: 'mark-read' },
+    ]);
+  });
+
+  it('rejects the event with what `user` throws', async () => {
+    bindNamespace(h.io.of('/chat'), chatContract, okHandlers, {
+      user: () => {
+        throw unauthenticated('log in first');
+      },
+      onError,
+    });
+    const socket = await h.connect('/chat');
+    expect(await socket.timeout(1000).emitWithAck('list-rooms')).toMatchObject({
+      ok: false,
+      error: { code: 'UNAUTHENTICATED', message: 'log in first' },
+    });
+  });
+
+  it('answers an unknown event with VALIDATION_FAILED naming the accepted events, by ack or by error event', async () => {
+    bindChat();
+    const socket = await h.connect('/chat');
+    const ack = await socket.timeout(1000).emitWithAck('chat:delete_everything', { all: true });
+    expect(ack).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', issues: [] } });
+    const message = (ack as { error: { message: string } }).error.message;
+    expect(message).toContain('unknown event "chat:delete_everything"');
+    expect(message).toContain(
+      'accepts: chat:send_message, set-status, join-room, mark-read, list-rooms, move, room:leave-now',
+    );
+    const error = nextEvent(socket, 'chat:error');
+    socket.emit('nope');
+    expect((await error)[0]).toMatchObject({
+      error: {
+        code: 'VALIDATION_FAILED',
+        message: expect.stringMatching(/^failed nope: unknown event "nope"/),
+      },
+    });
+  });
+
+  it('keeps answering after bad input, throws and unknown events', async () => {
+    bindChat({
+      ...okHandlers,
+      'join-room': (room) => {
+        if (room === 'crash') throw new Error('crash');
+        return { ok: true, room };
+      },
+    });
+    const socket = await h.connect('/chat');
+    socket.emit('chat:send_message', 'not an object');
+    socket.emit('chat:send_message');
+    socket.emit('what-is-this', 1, 2, 3);
+    await socket.timeout(1000).emitWithAck('join-room', 'crash');
+    await socket.timeout(1000).emitWithAck('join-room', null);
+    const client = createClient(socket, chatContract);
+    await expect(client.joinRoom('general')).resolves.toEqual({ ok: true, room: 'general' });
+    expect(socket.connected).toBe(true);
+  });
+
+  it('uses { code, message, issues } on "error" and in acks when the namespace documents no error shape', async () => {
+    bindNamespace(h.io.of('/bare'), bareContract, { echo: (text) => text }, { onError });
+    const socket = await h.connect('/bare');
+    expect(await socket.timeout(1000).emitWithAck('echo', 5)).toEqual({
+      code: 'VALIDATION_FAILED',
+      message: expect.any(String),
+      issues: [{ path: [], message: expect.any(String), code: 'invalid_type' }],
+    });
+    const error = nextEvent(socket, 'error');
+    socket.emit('note', 'hello');
+    expect((await error)[0]).toEqual({ code: 'NOT_IMPLEMENTED', message: expect.any(String), issues: [] });
+  });
+});
+
+describe('bindNamespace: replies', () => {
+  const badReply = { 'list-rooms': () => [1, 2] } as unknown as ChatHandlers;
+
+  it('answers INTERNAL for a reply that does not match, and reports it to onError, with validateOutbound', async () => {
+    bindChat(badReply, true);
+    const socket = await h.connect('/chat');
+    expect(await socket.timeout(1000).emitWithAck('list-rooms')).toEqual({
+      ok: false,
+      error: { code: 'INTERNAL', message: 'internal server error', issues: [] },
+    });
+    expect(errors).toHaveLength(1);
+    const reported = errors[0]!.error;
+    expect(reported).toBeInstanceOf(OutboundValidationError);
+    expect((reported as OutboundValidationError).message).toContain('"list-rooms"');
+    expect(reported).toMatchObject({ code: 'INTERNAL', issues: [{ path: [], code: 'invalid_union' }] });
+  });
+
+  it('sends the reply unchecked with validateOutbound off', async () => {
+    bindChat(badReply, false);
+    const socket = await h.connect('/chat');
+    expect(await socket.timeout(1000).emitWithAck('list-rooms')).toEqual([1, 2]);
+    expect(errors).toEqual([]);
+  });
+
+  it('answers INTERNAL when the reply cannot even be sent (not JSON-serialisable)', async () => {
+    bindChat({ 'list-rooms': () => [10n] } as unknown as ChatHandlers, false);
+    const socket = await h.connect('/chat');
+    expect(await socket.timeout(1000).emitWithAck('list-rooms')).toMatchObject({
+      ok: false,
+      error: { code: 'INTERNAL', message: 'internal server error' },
+    });
+    expect(errors).toEqual([{ error: expect.any(TypeError), event: 'list-rooms' }]);
+  });
+
+  it('validates each inbound message once', async () => {
+    let parses = 0;
+    const counted = {
+      namespace: '/count',
+      name: 'count',
+      auth: { handshake: [] },
+      errors: {},
+      receive: {
+        hit: {
+          event: 'hit',
+          method: 'hit',
+          args: 'value',
+          payload: z.string().refine(() => ++parses > 0),
+          reply: z.string(),
+        },
+      },
+      send: {},
+    } as const satisfies NamespaceContract;
+    bindNamespace(h.io.of('/count'), counted, { hit: (value) => value }, { onError });
+    const socket = await h.connect('/count');
+    await socket.timeout(1000).emitWithAck('hit', 'x');
+    expect(parses).toBe(1);
+  });
+});
+
+describe('bindNamespace: setup and teardown', () => {
+  it('refuses a handler for an event the contract does not have', () => {
+    const handlers = { 'chat:send-mesage': () => undefined } as unknown as ChatHandlers;
+    expect(() => bindNamespace(h.io.of('/chat'), chatContract, handlers)).toThrow(/no such client event/);
+  });
+
+  it('stops handling after close()', async () => {
+    const bound = bindChat();
+    const socket = await h.connect('/chat');
+    await expect(socket.timeout(1000).emitWithAck('list-rooms')).resolves.toEqual(['general', 'random']);
+    bound.close();
+    await expect(socket.timeout(200).emitWithAck('list-rooms')).rejects.toThrow(/timed out/);
+  });
+
+  it('binds sockets that connected before bindNamespace was called', async () => {
+    const socket = await h.connect('/chat');
+    bindChat();
+    await expect(socket.timeout(1000).emitWithAck('list-rooms')).resolves.toEqual(['general', 'random']);
+  });
+});
+
+function thrownBy(action: () => unknown): unknown {
+  try {
+    action();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}
+
+describe('createEmitter', () => {
+  async function threeSockets() {
+    const sockets = [await h.connect('/chat'), await h.connect('/chat'), await h.connect('/chat')];
+    const server = [...h.io.of('/chat').sockets.values()];
+    return { sockets, server };
+  }
+
+  it('refuses an invalid payload, sends nothing, and still sends the next valid one', async () => {
+    const emitter = createEmitter(h.io.of('/chat'), chatContract, { validate: true });
+    const { sockets } = await threeSockets();
+    const logs = sockets.map(record);
+    const bad = { room: 'general', text: 5, sentAt: 'yesterday' } as unknown as {
+      room: string;
+      text: string;
+      sentAt: string;
+    };
+    const error = thrownBy(() => emitter.emit('chat:message', bad));
+    expect(error).toBeInstanceOf(OutboundValidationError);
+    expect(error).toMatchObject({
+      code: 'INTERNAL',
+      event: 'chat:message',
+      issues: [{ path: ['text'] }, { path: ['sentAt'] }],
+    });
+    expect((error as Error).message).toContain('"chat:message"');
+    expect(() => emitter.emit('server:ping', ...(['surprise'] as unknown as []))).toThrow(
+      /expected no arguments/,
+    );
+    emitter.emit('server:ping');
+    await vi.waitFor(() => expect(logs.every((log) => log.events.length === 1)).toBe(true));
+    await delay(50);
+    for (const log of logs) expect(log.events).toEqual([['server:ping']]);
+  });
+
+  it('sends an invalid payload when validation is off (so validation is what stops it)', async () => {
+    const emitter = createEmitter(h.io.of('/chat'), chatContract, { validate: false });
+    const socket = await h.connect('/chat');
+    const received = nextEvent(socket, 'presence:update');
+    emitter.emit('presence:update', ...(['ada', 'sleeping'] as unknown as ['ada', 'away']));
+    expect(await received).toEqual(['ada', 'sleeping']);
+  });
+
+  it('always refuses an event that is not in the contract', () => {
+    const emitter = createEmitter(h.io.of('/chat'), chatContract, { validate: false });
+    expect(() => (emitter.emit as (event: string) => void)('chat:mesage')).toThrow(
+      /not a server event of \/chat/,
+    );
+  });
+
+  it('validates once per emit, whatever the number of recipients', async () => {
+    let parses = 0;
+    const counted = {
+      namespace: '/chat',
+      name: 'chat',
+      auth: { handshake: [] },
+      errors: {},
+      receive: {},
+      send: { tick: { event: 'tick', args: 'value', payload: z.number().refine(() => ++parses > 0) } },
+    } as const satisfies NamespaceContract;
+    const emitter = createEmitter(h.io.of('/chat'), counted, { validate: true });
+    const { sockets } = await threeSockets();
+    const all = Promise.all(sockets.map((socket) => nextEvent(socket, 'tick')));
+    emitter.emit('tick', 1);
+    expect(await all).toEqual([[1], [1], [1]]);
+    expect(parses).toBe(1);
+  });
+
+  it('routes to(room), except(room), toSocket and spreads tuple arguments', async () => {
+    const emitter = createEmitter(h.io.of('/chat'), chatContract, { validate: true });
+    const { sockets, server } = await threeSockets();
+    const [a, b, c] = server as [Socket, Socket, Socket];
+    await a.join('r1');
+    await b.join(['r1', 'r2']);
+    await c.join('r3');
+    const logs = sockets.map(record);
+    const byId = new Map(sockets.map((socket, index) => [socket.id, logs[index]!]));
+    const log = (socket: Socket) => byId.get(socket.id)!.events;
+
+    emitter.to('r1').except('r2').emit('presence:update', 'only-a', 'online');
+    emitter.to(['r2', 'r3']).emit('presence:update', 'b-and-c', 'away');
+    emitter.except(a.id).emit('presence:update', 'not-a', 'away');
+    emitter.toSocket(c).emit('presence:update', 'just-c', 'online');
+    emitter.emit('server:ping');
+
+    await vi.waitFor(() => expect(log(c).length).toBe(4));
+    await delay(50);
+    expect(log(a)).toEqual([['presence:update', 'only-a', 'online'], ['server:ping']]);
+    expect(log(b)).toEqual([
+      ['presence:update', 'b-and-c', 'away'],
+      ['presence:update', 'not-a', 'away'],
+      ['server:ping'],
+    ]);
+    expect(log(c)).toEqual([
+      ['presence:update', 'b-and-c', 'away'],
+      ['presence:update', 'not-a', 'away'],
+      ['presence:update', 'just-c', 'online'],
+      ['server:ping'],
+    ]);
+  });
+});
