@@ -20,7 +20,8 @@ export function componentName(schema: JsonSchema): string | undefined {
 
 /**
  * Convert named root schemas into one definitions table. A root that is itself a component is a `$ref` to
- * it. `x-parser-*` keys are dropped; `refPrefix` is how a definition is referenced (`#/definitions/`).
+ * it. `x-parser-*`, `$id` and `$schema` keys are dropped; the input is not modified. `refPrefix` is how a
+ * definition is referenced (`#/definitions/`).
  */
 export function toDefinitions(
   roots: Record<string, JsonSchema>,
@@ -55,7 +56,8 @@ export function toDefinitions(
     }
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(schema)) {
-      if (key.startsWith('x-parser-')) continue;
+      // `$id`/`$schema` would change how the `$ref`s resolve, or which draft a validator applies.
+      if (key.startsWith('x-parser-') || key === '$id' || key === '$schema') continue;
       out[key] = convertValue(key, value);
     }
     return out;

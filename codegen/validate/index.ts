@@ -15,8 +15,7 @@ import { exampleMissing } from './rules/example-missing.js';
 import { identifierCollision } from './rules/identifier-collision.js';
 import { messageNameMissing } from './rules/message-name-missing.js';
 
-export { type ErrorTemplateVars, renderErrorTemplate } from './error-template.js';
-export { payloadJsonSchema, toJsonSchema } from './json-schema.js';
+export { payloadJsonSchema } from './json-schema.js';
 
 /** The rules, in the order their diagnostics are listed. */
 export const RULES: readonly Rule[] = [

@@ -5,14 +5,19 @@
  *   event's payload, or the `ack` template does not match the reply of an operation that has one (or is
  *   missing while such an operation exists).
  */
+
+import { type ErrorTemplateVars, renderErrorTemplate } from '../../../runtime/errors.js';
 import type { Diagnostic } from '../../diagnostics.js';
 import type { IRNamespace, IROperation } from '../../ir/types.js';
 import type { PayloadChecker } from '../check.js';
-import { renderErrorTemplate } from '../error-template.js';
 import { describeSent, type Rule } from '../rule.js';
 
 /** The values the templates are checked with. */
-export const SAMPLE_ERROR = { code: 'FORBIDDEN', message: 'Sample', issues: [] as unknown[] } as const;
+export const SAMPLE_ERROR = {
+  code: 'VALIDATION_FAILED',
+  message: 'Sample',
+  issues: [{ path: ['content'], message: 'Required', code: 'invalid_type' }],
+} as const satisfies Omit<ErrorTemplateVars, 'event'>;
 
 export const errorEvents: Rule = (ir, { checker }) => {
   const out: Diagnostic[] = [];
