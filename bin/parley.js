@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-// Runs the built CLI when there is one (`npm run build`), else the TypeScript sources through tsx.
+// In a checkout, run the TypeScript sources through tsx (never a stale build); in the published package,
+// which ships dist/ only, run the build.
 import { existsSync } from 'node:fs';
 
-const built = new URL('../dist/cli/main.js', import.meta.url);
-if (existsSync(built)) {
-  await import(built.href);
-} else {
+const source = new URL('../cli/main.ts', import.meta.url);
+if (existsSync(source)) {
   const { register } = await import('tsx/esm/api');
   register();
-  await import(new URL('../cli/main.ts', import.meta.url).href);
+  await import(source.href);
+} else {
+  await import(new URL('../dist/cli/main.js', import.meta.url).href);
 }

@@ -2,6 +2,7 @@
 /** The `parley` command line. */
 import { Command } from 'commander';
 import { runGenerate, watchGenerate } from './generate.js';
+import { seed, serve, token } from './serve.js';
 
 const program = new Command('parley').description(
   'Contract-first real-time chat over Socket.IO, from one AsyncAPI document.',
@@ -39,5 +40,32 @@ program
       process.exitCode = (await runGenerate(flags)).code;
     },
   );
+
+program
+  .command('serve')
+  .description('run the reference server (SQLite in the data folder unless DATABASE_URL is set)')
+  .option('--port <port>', 'port to listen on', process.env.PORT ?? '3000')
+  .option('--data <dir>', 'data folder: SQLite file, development secret, uploads', './data')
+  .option(
+    '--root <namespace>',
+    'also mount this dialect at / (e.g. /messenger), for its clients to connect unchanged',
+  )
+  .option('--no-demo', 'do not create the demo workspace')
+  .action(serve);
+
+program
+  .command('token')
+  .description('print a JWT the server accepts for a user (JWT_SECRET, or the development secret in --data)')
+  .argument('<userId>', 'the user, e.g. alice')
+  .option('--data <dir>', 'data folder holding the development secret', './data')
+  .option('--expires <duration>', 'lifetime, e.g. 2h or 7d', '7d')
+  .action(token);
+
+program
+  .command('seed')
+  .description('load users, rooms, memberships and messages from a YAML file')
+  .argument('<file>', 'the seed file')
+  .option('--data <dir>', 'data folder', './data')
+  .action(seed);
 
 await program.parseAsync();

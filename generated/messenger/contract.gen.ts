@@ -41,3 +41,6 @@ export const messengerContract = {
         error: { event: 'error', args: 'value', payload: s.ErrorPayload }
     }
 } as const satisfies NamespaceContract;
+
+/** Its type, for `Emitter<…>` and other runtime generics. */
+export type MessengerContract = typeof messengerContract;

@@ -6,6 +6,7 @@ import type { IRNamespace, IROperation } from '../../ir/types.js';
 import {
   access,
   exportConst,
+  exportType,
   type GeneratedFile,
   importNamed,
   importStar,
@@ -13,6 +14,7 @@ import {
   printFile,
   propName,
   ts,
+  typeOf,
 } from '../../print/ts.js';
 import { type EmitOptions, runtimeSpecifier } from '../context.js';
 import { filePath, ids, methodName, payloadType, sibling, wireOperations } from '../names.js';
@@ -47,6 +49,11 @@ export function emitContract(ns: IRNamespace, options: EmitOptions): GeneratedFi
     importNamed(['NamespaceContract'], runtimeSpecifier(options, path), true),
     ...(usesSchemas(ns) ? [importStar('s', sibling('schemas'))] : []),
     exportConst(ids.contract(ns), typed, `The \`${ns.address}\` namespace as data for Parley's runtime.`),
+    exportType(
+      ids.contractType(ns),
+      typeOf(ids.contract(ns)),
+      'Its type, for `Emitter<…>` and other runtime generics.',
+    ),
   ];
   return { path, contents: printFile(statements) };
 }

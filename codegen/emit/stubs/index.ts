@@ -70,23 +70,29 @@ function findHandlers(text: string, name: string): { keys: Set<string> } | undef
   return { keys };
 }
 
+/** The handlers object: a const's initializer, or what a function of that name returns. */
 function handlersLiteral(file: ts.SourceFile, name: string): ts.ObjectLiteralExpression | undefined {
   for (const stmt of file.statements) {
+    if (ts.isFunctionDeclaration(stmt) && stmt.name?.text === name && stmt.body) {
+      for (const inner of stmt.body.statements) {
+        if (ts.isReturnStatement(inner) && inner.expression) return objectLiteral(inner.expression);
+      }
+    }
     if (!ts.isVariableStatement(stmt)) continue;
     for (const decl of stmt.declarationList.declarations) {
-      if (!ts.isIdentifier(decl.name) || decl.name.text !== name || !decl.initializer) continue;
-      let init: ts.Expression = decl.initializer;
-      while (
-        ts.isSatisfiesExpression(init) ||
-        ts.isAsExpression(init) ||
-        ts.isParenthesizedExpression(init)
-      ) {
-        init = init.expression;
+      if (ts.isIdentifier(decl.name) && decl.name.text === name && decl.initializer) {
+        return objectLiteral(decl.initializer);
       }
-      if (ts.isObjectLiteralExpression(init)) return init;
     }
   }
   return undefined;
+}
+
+function objectLiteral(expression: ts.Expression): ts.ObjectLiteralExpression | undefined {
+  let e = expression;
+  while (ts.isSatisfiesExpression(e) || ts.isAsExpression(e) || ts.isParenthesizedExpression(e))
+    e = e.expression;
+  return ts.isObjectLiteralExpression(e) ? e : undefined;
 }
 
 /** Insert stubs with ts-morph, loaded only now: most runs have nothing to insert. */
@@ -97,8 +103,11 @@ async function insert(text: string, name: string, events: string[], imports: Stu
     manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Single },
   });
   const file = project.createSourceFile('handlers.ts', text);
-  const decl = file.getVariableDeclarationOrThrow(name);
-  const literal = decl.getFirstDescendantByKindOrThrow(SyntaxKind.ObjectLiteralExpression);
+  const owner = file.getVariableDeclaration(name) ?? file.getFunctionOrThrow(name);
+  const returned = owner.isKind(SyntaxKind.FunctionDeclaration)
+    ? owner.getStatements().find((st) => st.isKind(SyntaxKind.ReturnStatement))
+    : owner;
+  const literal = returned!.getFirstDescendantByKindOrThrow(SyntaxKind.ObjectLiteralExpression);
   for (const event of events) {
     literal.addMethod({
       name: /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(event) ? event : `'${event.replace(/'/g, "\\'")}'`,

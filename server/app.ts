@@ -1,0 +1,115 @@
+/**
+ * The reference server: HTTP and Socket.IO on one port, every namespace of the spec over one chat core, the
+ * store and auth chosen from the environment. `parley serve` runs it; tests start it on port 0.
+ */
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+import { type Auth, type AuthEnv, authFromEnv } from './auth/index.js';
+import { Chat } from './core/chat.js';
+import { createDomain, type DomainOptions } from './domain/index.js';
+import { createLogger, domainLogger, type Logger } from './log.js';
+import { mountNamespaces } from './namespaces.js';
+import { openStore, seedDemo } from './store/index.js';
+import type { KyselyStore } from './store/kysely-store.js';
+import { httpRoutes, json, messageRate } from './transport/http.js';
+
+export interface ServerOptions {
+  /** Default 3000; 0 picks a free port. */
+  port?: number;
+  host?: string;
+  /** SQLite file, development secret and uploads live here. Default `./data`. */
+  dataDir?: string;
+  /** `postgres://…` for PostgreSQL; unset for the embedded SQLite file. */
+  databaseUrl?: string;
+  /** `JWT_SECRET`, `JWKS_URL`, `JWT_ISSUER`, `JWT_AUDIENCE`. */
+  auth?: AuthEnv;
+  /** Also mount this dialect (e.g. `/messenger`) at `/`, so its clients connect without changing their URL. */
+  root?: string;
+  /** Create the demo workspace (alice, bob, carol, #general, alice-bob) when missing. Default true. */
+  demo?: boolean;
+  /** Validate what the server emits. Default: on unless NODE_ENV is production. */
+  validateOutbound?: boolean;
+  /** Largest Socket.IO message, in bytes. Default 1 MB. */
+  maxPayloadBytes?: number;
+  domain?: DomainOptions;
+  logger?: Logger;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  http: HttpServer;
+  io: Server;
+  chat: Chat;
+  auth: Auth;
+  store: KyselyStore;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const log = options.logger ?? createLogger();
+  const dataDir = options.dataDir ?? 'data';
+  const auth = authFromEnv(options.auth ?? {}, { dataDir });
+  const store = await openStore({ databaseUrl: options.databaseUrl, dataDir });
+  if (options.demo !== false) await seedDemo(store);
+  const chat = new Chat(
+    createDomain(store, { logger: domainLogger(log), ...options.domain }),
+    domainLogger(log),
+  );
+
+  const http = createServer();
+  const io = new Server(http, {
+    maxHttpBufferSize: options.maxPayloadBytes ?? 1_000_000,
+    serveClient: false,
+  });
+  const mounted = mountNamespaces(
+    io,
+    {
+      auth,
+      chat,
+      log,
+      createUnknownUsers: auth.mode === 'jwks',
+      validateOutbound: options.validateOutbound ?? process.env.NODE_ENV !== 'production',
+    },
+    { root: options.root },
+  );
+  const rate = messageRate(chat);
+  const routes = httpRoutes({ io, chat, startedAt: Date.now() }, rate);
+  http.on('request', (req, res) => {
+    // Socket.IO answers its own path; everything else is ours.
+    if (req.url?.startsWith('/socket.io/')) return;
+    if (!routes(req, res))
+      json(res, 404, { error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url}` } });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? 3000, options.host, () => resolve());
+  });
+  const port = (http.address() as AddressInfo).port;
+  const url = `http://${options.host ?? 'localhost'}:${port}`;
+  log.info(
+    { event: 'listening', url, database: store.dialect, verifier: auth.description },
+    'parley is listening',
+  );
+
+  return {
+    url,
+    port,
+    http,
+    io,
+    chat,
+    auth,
+    store,
+    log,
+    async close() {
+      mounted.close();
+      rate.close();
+      chat.close();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await store.close();
+    },
+  };
+}

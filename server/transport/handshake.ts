@@ -1,0 +1,96 @@
+/**
+ * Namespace middleware: authenticate the handshake, then open the session (presence, the user's rooms) before
+ * the client sees `connect`, so no event can arrive before its socket is in its rooms.
+ *
+ * A rejected handshake reaches the client as `connect_error` with `err.message` and
+ * `err.data = { code, message }` (the shape the spec documents for every namespace).
+ */
+import type { Namespace, Socket } from 'socket.io';
+import { isParleyError } from '../../runtime/errors.js';
+import type { TokenVerifier } from '../auth/index.js';
+import type { Chat } from '../core/chat.js';
+import type { Logger } from '../log.js';
+import type { User } from '../store/types.js';
+import { roomKey, userKey } from './rooms.js';
+
+export interface SessionData {
+  user?: User;
+}
+
+export interface HandshakeDeps {
+  auth: TokenVerifier;
+  chat: Chat;
+  log: Logger;
+  /** Create users the server has not seen (tokens from an external identity provider). */
+  createUnknownUsers: boolean;
+}
+
+/** Where the handshake may carry the token, in the spec's words (`x-parley-auth.handshake`). */
+export type TokenSource = 'auth.token' | 'query.token';
+
+export function tokenFrom(socket: Socket, sources: readonly string[]): string | undefined {
+  for (const source of sources) {
+    const value =
+      source === 'auth.token'
+        ? (socket.handshake.auth as { token?: unknown }).token
+        : socket.handshake.query.token;
+    if (typeof value === 'string' && value.length > 0) return value;
+  }
+  return undefined;
+}
+
+export function connectError(
+  code: string,
+  message: string,
+): Error & { data: { code: string; message: string } } {
+  return Object.assign(new Error(message), { data: { code, message } });
+}
+
+/** Resolve the user a token names; `UNAUTHENTICATED` errors say why (missing, bad signature, expired). */
+export async function authenticate(deps: HandshakeDeps, token: string | undefined): Promise<User> {
+  if (!token) throw connectError('UNAUTHENTICATED', 'Authentication error: no token; send it as auth.token');
+  try {
+    const { userId } = await deps.auth.verifyToken(token);
+    if (deps.createUnknownUsers) return (await deps.chat.domain.users.ensure(userId)).user;
+    return await deps.chat.domain.users.get(userId);
+  } catch (error) {
+    if (isParleyError(error)) {
+      const code = error.code === 'NOT_FOUND' ? 'UNAUTHENTICATED' : error.code;
+      throw connectError(code, `Authentication error: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+/** Open the session of an authenticated socket: presence, its rooms, and the close that ends both. */
+export async function openSession(deps: HandshakeDeps, socket: Socket, user: User): Promise<void> {
+  (socket.data as SessionData).user = user;
+  const { roomIds } = await deps.chat.connect(user.id, socket.id);
+  await socket.join([userKey(user.id), ...roomIds.map(roomKey)]);
+  socket.once('disconnect', () => {
+    deps.chat.disconnect(user.id, socket.id).catch((error: unknown) => {
+      deps.log.error({ err: error, user: user.id, nsp: socket.nsp.name }, 'session close failed');
+    });
+  });
+  deps.log.info({ event: 'connect', user: user.id, nsp: socket.nsp.name }, 'connected');
+}
+
+/** Middleware for namespaces that authenticate in the handshake. */
+export function handshakeAuth(nsp: Namespace, deps: HandshakeDeps, sources: readonly string[]): void {
+  nsp.use((socket, next) => {
+    authenticate(deps, tokenFrom(socket, sources))
+      .then((user) => openSession(deps, socket, user))
+      .then(() => next())
+      .catch((error: unknown) => {
+        deps.log.info(
+          { event: 'connect_error', nsp: nsp.name, reason: (error as Error).message },
+          'handshake refused',
+        );
+        next(
+          error instanceof Error && 'data' in error
+            ? error
+            : connectError('INTERNAL', 'Authentication error: the server failed'),
+        );
+      });
+  });
+}
