@@ -34,7 +34,11 @@ export function mountNamespaces(io: Server, deps: MountDeps, options: { root?: s
     const bound = registerMessenger(nsp, messengerHandlers(deps), bindOptions(nsp, deps));
     mounted.push(listen(deps.chat, messengerEvents(bound.emitter)), bound);
   }
-  return { close: () => mounted.forEach((m) => m.close()) };
+  return {
+    close() {
+      for (const m of mounted) m.close();
+    },
+  };
 }
 
 function bindOptions(nsp: Namespace, deps: MountDeps): BindOptions<User> {
