@@ -1,8 +1,6 @@
 #!/usr/bin/env node
-/** The `parley` command line. */
+/** The `parley` command line. Each command loads its own modules: `generate` must not pay for the server. */
 import { Command } from 'commander';
-import { runGenerate, watchGenerate } from './generate.js';
-import { seed, serve, token } from './serve.js';
 
 const program = new Command('parley').description(
   'Contract-first real-time chat over Socket.IO, from one AsyncAPI document.',
@@ -35,6 +33,7 @@ program
       check?: boolean;
       watch?: boolean;
     }) => {
+      const { runGenerate, watchGenerate } = await import('./generate.js');
       const flags = { ...opts, stubs: opts.stubs === true ? 'server/handlers' : opts.stubs };
       if (opts.watch) return watchGenerate(flags);
       process.exitCode = (await runGenerate(flags)).code;
@@ -51,7 +50,7 @@ program
     'also mount this dialect at / (e.g. /messenger), for its clients to connect unchanged',
   )
   .option('--no-demo', 'do not create the demo workspace')
-  .action(serve);
+  .action(async (flags) => (await import('./serve.js')).serve(flags));
 
 program
   .command('token')
@@ -59,13 +58,13 @@ program
   .argument('<userId>', 'the user, e.g. alice')
   .option('--data <dir>', 'data folder holding the development secret', './data')
   .option('--expires <duration>', 'lifetime, e.g. 2h or 7d', '7d')
-  .action(token);
+  .action(async (userId, flags) => (await import('./serve.js')).token(userId, flags));
 
 program
   .command('seed')
   .description('load users, rooms, memberships and messages from a YAML file')
   .argument('<file>', 'the seed file')
   .option('--data <dir>', 'data folder', './data')
-  .action(seed);
+  .action(async (file, flags) => (await import('./serve.js')).seed(file, flags));
 
 await program.parseAsync();
