@@ -3,23 +3,30 @@
  * namespace about it. Adapters translate payloads and formats; what happened and who may do it lives here and
  * in the domain, once.
  */
+
+import { requireMember } from '../domain/access.js';
+import type { BroadcastPriority } from '../domain/broadcasts.js';
+import type { Call, CallType } from '../domain/calls.js';
 import type { Domain } from '../domain/index.js';
 import { Listeners } from '../domain/listeners.js';
 import type { Logger } from '../domain/logger.js';
 import type { SendInput } from '../domain/messages.js';
-import type { Message, User } from '../store/types.js';
-import type { ChatBus, ChatEvent } from './events.js';
+import type { PresenceState, StatusChange } from '../domain/presence.js';
+import type { ReactionResult } from '../domain/reactions.js';
+import type { RoomChanges } from '../domain/rooms.js';
+import type { Message, Room, User } from '../store/types.js';
+import type { ChatBus, ChatEvent, FileNotice } from './events.js';
 
 export class Chat {
   readonly bus: ChatBus;
   readonly domain: Domain;
-  private readonly stopTypingListener: () => void;
+  private readonly stopListeners: (() => void)[];
 
   constructor(domain: Domain, logger: Logger) {
     this.domain = domain;
     this.bus = new Listeners<ChatEvent>('chat event', logger);
     // Typing changes come from requests and from timers (expiry, disconnects): one place turns them into events.
-    this.stopTypingListener = domain.typing.onChange((change) => {
+    const stopTyping = domain.typing.onChange((change) => {
       void this.users([change.userId, ...change.typingUserIds])
         .then((users) => {
           const user = users.get(change.userId);
@@ -37,6 +44,9 @@ export class Chat {
         })
         .catch((error: unknown) => logger.error('could not announce a typing change', { error }));
     });
+    // A call nobody answered ends by itself.
+    const stopCalls = domain.calls.onTimeout((call) => this.bus.emit({ type: 'call.ended', call }));
+    this.stopListeners = [stopTyping, stopCalls];
   }
 
   /** A connection opened: presence, and the rooms its socket joins. */
@@ -94,8 +104,177 @@ export class Chat {
     return result.messageIds;
   }
 
+  async forwardMessage(userId: string, messageId: string, targetRoomId: string): Promise<Message> {
+    const original = await this.domain.messages.get(userId, messageId);
+    const { message, duplicate } = await this.domain.messages.forward(userId, messageId, targetRoomId);
+    if (!duplicate) {
+      const sender = await this.domain.users.get(userId);
+      this.bus.emit({ type: 'message.created', message, sender });
+      this.bus.emit({ type: 'message.forwarded', message, original, sender });
+    }
+    return message;
+  }
+
+  async addReaction(userId: string, messageId: string, emoji: string): Promise<ReactionResult> {
+    return this.react(
+      'reaction.added',
+      userId,
+      emoji,
+      await this.domain.reactions.add(userId, messageId, emoji),
+    );
+  }
+
+  async removeReaction(userId: string, messageId: string, emoji: string): Promise<ReactionResult> {
+    return this.react(
+      'reaction.removed',
+      userId,
+      emoji,
+      await this.domain.reactions.remove(userId, messageId, emoji),
+    );
+  }
+
+  /** Read up to a message (`null`: the latest). Announced only when the receipt moved forward. */
+  async markReadUpTo(userId: string, roomId: string, messageId: string | null): Promise<void> {
+    const result = await this.domain.receipts.markReadUpTo(userId, roomId, messageId);
+    if (!result.advanced) return;
+    const reader = await this.domain.users.get(userId);
+    this.bus.emit({
+      type: 'messages.read-up-to',
+      roomId,
+      reader,
+      messageId: result.messageId,
+      readAt: result.readAt,
+    });
+  }
+
+  async setStatus(userId: string, change: StatusChange): Promise<PresenceState> {
+    const state = await this.domain.presence.setStatus(userId, change);
+    this.bus.emit({ type: 'presence.status', user: await this.domain.users.get(userId), state });
+    return state;
+  }
+
+  /** The user's connection enters a room it may enter (a public room makes them a member). */
+  async joinRoom(userId: string, roomId: string): Promise<Room> {
+    const { room, joined } = await this.domain.rooms.join(userId, roomId);
+    this.bus.emit({
+      type: 'room.joined',
+      room,
+      user: await this.domain.users.get(userId),
+      newMember: joined,
+      at: now(),
+    });
+    return room;
+  }
+
+  async joinRoomByName(
+    userId: string,
+    name: string,
+    options: { kind?: Room['kind']; create?: boolean } = {},
+  ): Promise<Room> {
+    const { room, joined } = await this.domain.rooms.joinByName(userId, name, options);
+    this.bus.emit({
+      type: 'room.joined',
+      room,
+      user: await this.domain.users.get(userId),
+      newMember: joined,
+      at: now(),
+    });
+    return room;
+  }
+
+  /**
+   * The user's connection leaves a room. Dialects whose "leave" only unsubscribes a socket keep the membership
+   * (`membership: false`); leaving for good gives it up.
+   */
+  async leaveRoom(userId: string, roomId: string, options: { membership: boolean }): Promise<Room> {
+    const room = options.membership
+      ? (await this.domain.rooms.leave(userId, roomId)).room
+      : await this.domain.rooms.get(userId, roomId);
+    this.bus.emit({
+      type: 'room.left',
+      room,
+      user: await this.domain.users.get(userId),
+      reason: 'leave',
+      at: now(),
+    });
+    return room;
+  }
+
+  async updateRoom(userId: string, roomId: string, changes: RoomChanges): Promise<Room> {
+    const result = await this.domain.rooms.update(userId, roomId, changes);
+    const by = await this.domain.users.get(userId);
+    this.bus.emit({ type: 'room.updated', room: result.room, changes: result.changes, by, at: now() });
+    return result.room;
+  }
+
+  async broadcast(userId: string, input: { message: string; priority?: BroadcastPriority }): Promise<void> {
+    this.bus.emit({ type: 'broadcast', broadcast: await this.domain.broadcasts.send(userId, input) });
+  }
+
+  /** Announce a file to a room its uploader is a member of. */
+  async fileUploaded(userId: string, notice: Omit<FileNotice, 'uploadedAt'>): Promise<FileNotice> {
+    await requireMember(this.domain.store, userId, notice.roomId, 'announce a file');
+    const full = { ...notice, uploadedAt: now() };
+    this.bus.emit({ type: 'file.uploaded', notice: full, by: await this.domain.users.get(userId) });
+    return full;
+  }
+
+  async inviteCall(
+    userId: string,
+    input: { targetUserId: string; callType: CallType; offer: unknown },
+  ): Promise<Call> {
+    const call = await this.domain.calls.invite(userId, input);
+    this.bus.emit({
+      type: 'call.invited',
+      call,
+      caller: await this.domain.users.get(userId),
+      offer: input.offer,
+    });
+    return call;
+  }
+
+  acceptCall(userId: string, callId: string, answer: unknown): Call {
+    const call = this.domain.calls.accept(userId, callId);
+    this.bus.emit({ type: 'call.accepted', call, answer });
+    return call;
+  }
+
+  rejectCall(userId: string, callId: string): Call {
+    const call = this.domain.calls.reject(userId, callId);
+    this.bus.emit({ type: 'call.rejected', call });
+    return call;
+  }
+
+  endCall(userId: string, callId: string): Call {
+    const call = this.domain.calls.end(userId, callId);
+    this.bus.emit({ type: 'call.ended', call });
+    return call;
+  }
+
+  async relayIce(
+    userId: string,
+    target: { callId?: string; targetUserId?: string },
+    candidate: unknown,
+  ): Promise<void> {
+    const { call, to } = this.domain.calls.relayIce(userId, target);
+    this.bus.emit({ type: 'call.ice', call, from: await this.domain.users.get(userId), to, candidate });
+  }
+
   close(): void {
-    this.stopTypingListener();
+    for (const stop of this.stopListeners) stop();
+  }
+
+  private async react(
+    type: 'reaction.added' | 'reaction.removed',
+    userId: string,
+    emoji: string,
+    result: ReactionResult,
+  ): Promise<ReactionResult> {
+    if (result.changed) {
+      const user = await this.domain.users.get(userId);
+      this.bus.emit({ type, message: result.message, user, emoji, counts: result.counts });
+    }
+    return result;
   }
 
   private async users(ids: string[]): Promise<Map<string, User>> {
@@ -103,3 +282,5 @@ export class Chat {
     return new Map(users.map((u) => [u.id, u]));
   }
 }
+
+const now = () => new Date().toISOString();

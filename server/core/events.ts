@@ -3,17 +3,55 @@
  * own clients in its own wire format, so a message sent through one dialect reaches the room's members on all
  * of them. Events carry what every adapter needs (the sender's profile, say), looked up once, not per adapter.
  */
+import type { Broadcast } from '../domain/broadcasts.js';
+import type { Call } from '../domain/calls.js';
 import type { Listeners } from '../domain/listeners.js';
-import type { Message, User } from '../store/types.js';
+import type { PresenceState } from '../domain/presence.js';
+import type { ReactionCount } from '../domain/reactions.js';
+import type { RoomChanges } from '../domain/rooms.js';
+import type { Message, Room, User } from '../store/types.js';
+
+/** A file announced to a room (through the upload API or a dialect's notice). */
+export interface FileNotice {
+  roomId: string;
+  fileName: string;
+  fileSize: number;
+  fileType: string;
+  messageId: string | null;
+  uploadedAt: string;
+}
 
 export type ChatEvent =
   | { type: 'message.created'; message: Message; sender: User }
   | { type: 'message.edited'; message: Message; editor: User }
   | { type: 'message.deleted'; message: Message; deleter: User }
+  /** Follows the `message.created` of the copy. */
+  | { type: 'message.forwarded'; message: Message; original: Message; sender: User }
+  | {
+      type: 'reaction.added' | 'reaction.removed';
+      message: Message;
+      user: User;
+      emoji: string;
+      counts: ReactionCount[];
+    }
   | { type: 'messages.read'; roomId: string; reader: User; messageIds: string[]; readAt: string }
+  | { type: 'messages.read-up-to'; roomId: string; reader: User; messageId: string | null; readAt: string }
   | { type: 'typing.changed'; roomId: string; user: User; isTyping: boolean; typing: User[] }
   | { type: 'presence.online'; user: User; connectionCount: number }
-  | { type: 'presence.offline'; user: User; lastSeen: string };
+  | { type: 'presence.offline'; user: User; lastSeen: string }
+  | { type: 'presence.status'; user: User; state: PresenceState }
+  /** A user's connection entered a room; `newMember` when they also became a member just now. */
+  | { type: 'room.joined'; room: Room; user: User; newMember: boolean; at: string }
+  | { type: 'room.left'; room: Room; user: User; reason: 'leave' | 'disconnect'; at: string }
+  | { type: 'room.updated'; room: Room; changes: RoomChanges; by: User; at: string }
+  | { type: 'broadcast'; broadcast: Broadcast }
+  | { type: 'file.uploaded'; notice: FileNotice; by: User }
+  /** Call signalling: the SDP offer/answer and ICE candidates are opaque and relayed as they are. */
+  | { type: 'call.invited'; call: Call; caller: User; offer: unknown }
+  | { type: 'call.accepted'; call: Call; answer: unknown }
+  | { type: 'call.rejected'; call: Call }
+  | { type: 'call.ended'; call: Call }
+  | { type: 'call.ice'; call: Call; from: User; to: string; candidate: unknown };
 
 export type ChatEventType = ChatEvent['type'];
 
