@@ -105,9 +105,10 @@ export function buildIR(document: AsyncAPIDocumentInterface, source: string): Bu
     return undefined;
   }
 
-  function message(m: MessageInterface): IRMessage {
-    const pointer = m.meta().pointer;
+  /** Located where the channel declares it, rather than where an operation refers to it. */
+  function message(m: MessageInterface, channel: ChannelInterface): IRMessage {
     const key = m.id();
+    const pointer = channel.messages().get(key)?.meta().pointer ?? m.meta().pointer;
     return {
       key,
       name: m.name() ?? '',
@@ -146,7 +147,7 @@ export function buildIR(document: AsyncAPIDocumentInterface, source: string): Bu
       });
       if (!first) return undefined;
     }
-    const msg = message(first);
+    const msg = message(first, channel);
     const replyMessages = op.reply()?.messages().all() ?? [];
     if (replyMessages.length > 1) {
       diagnostics.push({
@@ -177,7 +178,7 @@ export function buildIR(document: AsyncAPIDocumentInterface, source: string): Bu
       summary: op.summary(),
       description: op.description(),
       message: msg,
-      reply: replyMessage ? message(replyMessage) : undefined,
+      reply: replyMessage ? message(replyMessage, channel) : undefined,
       effects: (extension(op, 'x-parley-effects', pointer) ?? []).map(
         (e, i): IREffect => ({ ...e, pointer: `${pointer}/x-parley-effects/${i}` }),
       ),
