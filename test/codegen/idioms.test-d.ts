@@ -113,5 +113,18 @@ describe('models', () => {
     expectTypeOf<models.JoinManyPayload>().toEqualTypeOf<s.JoinManyPayloadInput>();
     expectTypeOf<models.MovePayload>().toEqualTypeOf<s.MovePayloadInput>();
     expectTypeOf<models.PresenceOutPayload>().toEqualTypeOf<s.PresenceOutPayloadInput>();
+    expectTypeOf<models.PresenceInPayload>().toEqualTypeOf<s.PresenceInPayloadInput>();
+    expectTypeOf<models.JoinChannelPayload>().toEqualTypeOf<s.JoinChannelPayloadInput>();
+    expectTypeOf<models.SetVolumePayload>().toEqualTypeOf<s.SetVolumePayloadInput>();
+    expectTypeOf<models.OnlineUsersAckPayload>().toEqualTypeOf<s.OnlineUsersAckPayloadInput>();
+    expectTypeOf<models.MessagePayload>().toEqualTypeOf<s.MessagePayloadInput>();
+    expectTypeOf<models.ConnectErrorPayload>().toEqualTypeOf<s.ConnectErrorPayloadInput>();
+  });
+
+  it('are wider than zod only where Modelina cannot say more (boolean const, untyped object items)', () => {
+    // Modelina types `const: true` as boolean, and `items: { type: object }` as Record<string, any>.
+    expectTypeOf<s.PostAckPayloadInput>().toExtend<models.PostAckPayload>();
+    expectTypeOf<models.PostAckPayload>().not.toEqualTypeOf<s.PostAckPayloadInput>();
+    expectTypeOf<s.ErrorPayloadInput>().toExtend<models.ErrorPayload>();
   });
 });
