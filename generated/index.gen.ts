@@ -2,3 +2,11 @@
 // change the spec (or the compiler) and run `npm run codegen` again.
 
 export * as messenger from './messenger/index.gen.js';
+
+export * as threads from './threads/index.gen.js';
+
+export * as chatterbox from './chatterbox/index.gen.js';
+
+export * as helpdesk from './helpdesk/index.gen.js';
+
+export * as workspace from './workspace/index.gen.js';

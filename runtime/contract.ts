@@ -42,7 +42,13 @@ export interface NamespaceContract {
   readonly namespace: string;
   /** `messenger` */
   readonly name: string;
-  readonly auth: { readonly handshake: readonly string[]; readonly event?: string };
+  /** How clients authenticate: see `x-parley-auth` in the README. */
+  readonly auth: {
+    readonly handshake: readonly string[];
+    readonly event?: string;
+    readonly welcome?: string;
+    readonly reject?: { readonly event: string; readonly payload: unknown };
+  };
   readonly errors: ErrorShapeContract;
   /** Client → server operations by event name. */
   readonly receive: { readonly [event: string]: InboundOperationContract };

@@ -72,7 +72,7 @@ export interface BindOptions<TUser> {
    * Who sent an event; called for every event, so it sees what an authentication event stored on the socket.
    * Throwing a `ParleyError` (e.g. `unauthenticated()`) rejects the event with that error.
    */
-  user?: (socket: Socket) => TUser;
+  user?: (socket: Socket, event: string) => TUser;
   /** Check replies and emitted payloads against the contract. Default: `process.env.NODE_ENV !== 'production'`. */
   validateOutbound?: boolean;
   /**
@@ -295,7 +295,7 @@ export function bindNamespace<C extends NamespaceContract, TUser = undefined>(
       }
       const handler = handlerMap[event];
       if (handler === undefined) throw notImplemented(event);
-      const user = options.user === undefined ? (undefined as TUser) : options.user(socket);
+      const user = options.user === undefined ? (undefined as TUser) : options.user(socket, event);
       const result: unknown = await handler(checked.value, { socket, user, event, emit: emitter });
       if (ack === undefined) return;
       if (op.reply === undefined) {

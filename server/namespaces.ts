@@ -1,23 +1,42 @@
 /**
- * Every namespace the server serves: its generated `register`, its handlers over the chat core, the translation
- * of chat events into its wire format, and how it authenticates (from the spec's `x-parley-auth`).
+ * Every namespace the server serves. A dialect is its generated `register`, its handlers over the chat core,
+ * the translation of chat events into its wire format, and (when the spec names a welcome event) what it says
+ * to a socket once authenticated. How a namespace authenticates comes from its contract (`x-parley-auth`).
  */
-import type { Namespace, Server } from 'socket.io';
+import type { Namespace, Server, Socket } from 'socket.io';
 import { messengerContract } from '../generated/messenger/contract.gen.js';
 import { registerMessenger } from '../generated/messenger/server.gen.js';
-import type { BindOptions } from '../runtime/server.js';
+import type { NamespaceContract } from '../runtime/contract.js';
+import { renderErrorTemplate, unauthenticated } from '../runtime/errors.js';
+import type { BindOptions, BoundNamespace, Emitter } from '../runtime/server.js';
 import type { Chat } from './core/chat.js';
 import type { ChatEvent } from './core/events.js';
 import { messengerEvents, messengerHandlers } from './handlers/messenger.js';
 import type { Logger } from './log.js';
 import type { User } from './store/types.js';
-import { type HandshakeDeps, handshakeAuth, type SessionData } from './transport/handshake.js';
+import {
+  authenticate,
+  connectError,
+  type HandshakeDeps,
+  openSession,
+  type SessionData,
+  tokenFrom,
+} from './transport/handshake.js';
 
 export interface MountDeps extends HandshakeDeps {
   chat: Chat;
   log: Logger;
   /** Validate what the server emits (development and tests). */
   validateOutbound: boolean;
+}
+
+export interface Dialect<C extends NamespaceContract, H> {
+  contract: C;
+  register(nsp: Namespace, handlers: H, options?: BindOptions<User>): BoundNamespace<C>;
+  handlers(deps: MountDeps): H;
+  events(emit: Emitter<C>, deps: MountDeps): (event: ChatEvent) => void;
+  /** The payload of the contract's `auth.welcome` event for this user. */
+  welcome?(user: User, deps: MountDeps): unknown;
 }
 
 interface Mounted {
@@ -27,13 +46,19 @@ interface Mounted {
 /** Mount every dialect; `root` also mounts one of them at `/` (drop-in replacement for its clients). */
 export function mountNamespaces(io: Server, deps: MountDeps, options: { root?: string } = {}): Mounted {
   const mounted: Mounted[] = [];
-  const at = (address: string) => [io.of(address), ...(options.root === address ? [io.of('/')] : [])];
-
-  for (const nsp of at(messengerContract.namespace)) {
-    handshakeAuth(nsp, deps, messengerContract.auth.handshake);
-    const bound = registerMessenger(nsp, messengerHandlers(deps), bindOptions(nsp, deps));
-    mounted.push(listen(deps.chat, messengerEvents(bound.emitter)), bound);
-  }
+  const mount = <C extends NamespaceContract, H>(dialect: Dialect<C, H>) => {
+    const addresses = [
+      dialect.contract.namespace,
+      ...(options.root === dialect.contract.namespace ? ['/'] : []),
+    ];
+    for (const address of addresses) mounted.push(mountDialect(io.of(address), deps, dialect));
+  };
+  mount({
+    contract: messengerContract,
+    register: registerMessenger,
+    handlers: messengerHandlers,
+    events: messengerEvents,
+  });
   return {
     close() {
       for (const m of mounted) m.close();
@@ -41,12 +66,24 @@ export function mountNamespaces(io: Server, deps: MountDeps, options: { root?: s
   };
 }
 
-function bindOptions(nsp: Namespace, deps: MountDeps): BindOptions<User> {
-  return {
-    user: (socket) => {
+export function mountDialect<C extends NamespaceContract, H>(
+  nsp: Namespace,
+  deps: MountDeps,
+  dialect: Dialect<C, H>,
+): Mounted {
+  const { auth } = dialect.contract;
+  let bound: BoundNamespace<C> | undefined;
+  if (auth.handshake.length > 0) handshake(nsp, deps, dialect, () => bound?.emitter);
+  bound = dialect.register(nsp, dialect.handlers(deps), {
+    user: (socket, event) => {
       const user = (socket.data as SessionData).user;
-      if (!user) throw new Error(`socket ${socket.id} on ${nsp.name} has no session user`);
-      return user;
+      if (user) return user;
+      // Only the authentication event itself runs before a session exists; its handler opens the session and
+      // does not read `ctx.user`.
+      if (event === auth.event) return undefined as unknown as User;
+      throw unauthenticated(
+        auth.event ? `Not authenticated: emit ${auth.event} with your token first` : 'Not authenticated',
+      );
     },
     validateOutbound: deps.validateOutbound,
     onError: (error, { event, socket }) =>
@@ -54,9 +91,63 @@ function bindOptions(nsp: Namespace, deps: MountDeps): BindOptions<User> {
         { err: error, event, nsp: nsp.name, user: (socket.data as SessionData).user?.id },
         'handler failed',
       ),
+  });
+  const stop = deps.chat.bus.add(dialect.events(bound.emitter, deps));
+  return {
+    close() {
+      stop();
+      bound.close();
+    },
   };
 }
 
-function listen(chat: Chat, listener: (event: ChatEvent) => void): Mounted {
-  return { close: chat.bus.add(listener) };
+/**
+ * Handshake authentication. A refused token is a `connect_error`, unless the spec says the dialect reports it
+ * with an event (`auth.reject`): then the connection is accepted, told why, and closed.
+ */
+function handshake<C extends NamespaceContract, H>(
+  nsp: Namespace,
+  deps: MountDeps,
+  dialect: Dialect<C, H>,
+  emitter: () => Emitter<C> | undefined,
+): void {
+  const { auth } = dialect.contract;
+  const refused = new WeakMap<Socket, Error & { data: { code: string; message: string } }>();
+  nsp.use((socket, next) => {
+    authenticate(deps, tokenFrom(socket, auth.handshake))
+      .then((user) => openSession(deps, socket, user))
+      .then(() => next())
+      .catch((error: unknown) => {
+        const refusal =
+          error instanceof Error && 'data' in error
+            ? (error as Error & { data: { code: string; message: string } })
+            : connectError('INTERNAL', 'Authentication error: the server failed');
+        deps.log.info(
+          { event: 'connect_error', nsp: nsp.name, reason: refusal.message },
+          'handshake refused',
+        );
+        if (!auth.reject) return next(refusal);
+        refused.set(socket, refusal);
+        next();
+      });
+  });
+  // Registered before `register`'s own listener, so a refused socket is told and closed before anything else.
+  nsp.on('connection', (socket) => {
+    const refusal = refused.get(socket);
+    if (refusal && auth.reject) {
+      const vars = {
+        code: refusal.data.code,
+        message: refusal.data.message,
+        event: auth.reject.event,
+        issues: [],
+      };
+      socket.emit(auth.reject.event, renderErrorTemplate(auth.reject.payload, vars));
+      socket.disconnect(true);
+      return;
+    }
+    const user = (socket.data as SessionData).user;
+    const emit = emitter()?.toSocket(socket).emit as ((event: string, payload: unknown) => void) | undefined;
+    // Through the validating emitter: the welcome is checked against the spec like every other emit.
+    if (auth.welcome && dialect.welcome && user) emit?.(auth.welcome, dialect.welcome(user, deps));
+  });
 }

@@ -52,6 +52,8 @@ const extensions = {
   'x-parley-auth': z.strictObject({
     handshake: z.array(z.enum(['auth.token', 'query.token'])).default([]),
     event: z.string().min(1).optional(),
+    welcome: z.string().min(1).optional(),
+    reject: z.strictObject({ event: z.string().min(1), payload: z.unknown() }).optional(),
   }),
   'x-parley-errors': z.strictObject({
     event: z.string().min(1).optional(),

@@ -48,6 +48,13 @@ export interface IRAuth {
   handshake: string[];
   /** Event that authenticates after connecting (seed 003's `authenticate`), if any. */
   event?: string;
+  /** Server event sent to a socket as soon as it is authenticated (seed 004's `authenticated`). */
+  welcome?: string;
+  /**
+   * How a refused handshake token is reported when not with `connect_error`: the connection is accepted, this
+   * event is sent with the rendered template (as in `x-parley-errors`), then the server disconnects.
+   */
+  reject?: { event: string; payload: unknown };
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import type { IRDocument } from '../ir/types.js';
 import { PayloadChecker } from './check.js';
 import type { Rule } from './rule.js';
+import { auth } from './rules/auth.js';
 import { effects } from './rules/effects.js';
 import { errorEvents } from './rules/error-events.js';
 import { eventDuplicate } from './rules/event-duplicate.js';
@@ -26,6 +27,7 @@ export const RULES: readonly Rule[] = [
   effects,
   errorEvents,
   identifierCollision,
+  auth,
 ];
 
 /** Every problem the rules find in `ir` (errors and warnings), by rule, each in spec order. */

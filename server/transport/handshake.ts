@@ -1,11 +1,12 @@
 /**
- * Namespace middleware: authenticate the handshake, then open the session (presence, the user's rooms) before
- * the client sees `connect`, so no event can arrive before its socket is in its rooms.
+ * Authentication and sessions: who a token names, and the session it opens (presence, the user's rooms). For a
+ * handshake token this happens in namespace middleware, before the client sees `connect`, so no event can
+ * arrive before its socket is in its rooms.
  *
  * A rejected handshake reaches the client as `connect_error` with `err.message` and
  * `err.data = { code, message }` (the shape the spec documents for every namespace).
  */
-import type { Namespace, Socket } from 'socket.io';
+import type { Socket } from 'socket.io';
 import { isParleyError } from '../../runtime/errors.js';
 import type { TokenVerifier } from '../auth/index.js';
 import type { Chat } from '../core/chat.js';
@@ -73,24 +74,4 @@ export async function openSession(deps: HandshakeDeps, socket: Socket, user: Use
     });
   });
   deps.log.info({ event: 'connect', user: user.id, nsp: socket.nsp.name }, 'connected');
-}
-
-/** Middleware for namespaces that authenticate in the handshake. */
-export function handshakeAuth(nsp: Namespace, deps: HandshakeDeps, sources: readonly string[]): void {
-  nsp.use((socket, next) => {
-    authenticate(deps, tokenFrom(socket, sources))
-      .then((user) => openSession(deps, socket, user))
-      .then(() => next())
-      .catch((error: unknown) => {
-        deps.log.info(
-          { event: 'connect_error', nsp: nsp.name, reason: (error as Error).message },
-          'handshake refused',
-        );
-        next(
-          error instanceof Error && 'data' in error
-            ? error
-            : connectError('INTERNAL', 'Authentication error: the server failed'),
-        );
-      });
-  });
 }

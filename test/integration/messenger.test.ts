@@ -2,6 +2,7 @@
  * The `/messenger` dialect end to end: the generated typed client against the reference server (generated
  * `registerMessenger` over the chat core) on port 0, with real sockets and a real SQLite file.
  */
+import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMessengerClient, type MessengerClient } from '../../generated/messenger/client.gen.js';
 import { collect, next, SECRET, startTestServer, type TestServer } from './helpers.js';
@@ -78,7 +79,8 @@ describe('/messenger: sending', () => {
 
   it('answers an invalid payload with a failed ack that says what is wrong, and keeps serving', async () => {
     const alice = await client('alice');
-    const raw = (await alice.socket
+    // The untyped socket: the typed one (rightly) refuses this payload at compile time.
+    const raw = (await (alice.socket as unknown as Socket)
       .timeout(2000)
       .emitWithAck('send_message', { conversationId: 'alice-bob', type: 'video' })) as {
       success: boolean;

@@ -29,6 +29,11 @@ const valid = (over?: Parameters<typeof ops>[0], errors = errorShape): IRDocumen
 const withMessage = (msg: ReturnType<typeof message>) =>
   valid({ sendMessage: receive('sendMessage', msg, { reply: ackMessage() }) });
 
+const withAuth = (auth: IRDocument['namespaces'][number]['auth']): IRDocument => {
+  const ir = valid();
+  return { ...ir, namespaces: ir.namespaces.map((ns) => ({ ...ns, auth })) };
+};
+
 interface Case {
   given: IRDocument;
   want: string[];
@@ -478,6 +483,50 @@ const cases: [string, Case][] = [
         ],
       }),
       want: ['error identifier-collision /operations/sendMessageDash'],
+    },
+  ],
+  // auth
+  [
+    'x-parley-auth naming events that exist, with a reject template that fits',
+    {
+      given: withAuth({
+        handshake: ['auth.token'],
+        event: 'ping',
+        welcome: 'new_message',
+        reject: { event: 'error', payload: { code: 'FORBIDDEN', message: '{message}' } },
+      }),
+      want: [],
+    },
+  ],
+  [
+    'x-parley-auth naming a server event as its auth event, and unknown welcome and reject events',
+    {
+      given: withAuth({
+        handshake: [],
+        event: 'new_message',
+        welcome: 'hello',
+        reject: { event: 'nope', payload: {} },
+      }),
+      want: [
+        'error auth-event-unknown /channels/chat/x-parley-auth/event',
+        'error auth-event-unknown /channels/chat/x-parley-auth/welcome',
+        'error auth-event-unknown /channels/chat/x-parley-auth/reject/event',
+      ],
+    },
+  ],
+  [
+    'an x-parley-auth reject template that does not fit its event',
+    {
+      // `{code}` is UNAUTHENTICATED, which this error event's enum lacks; and `reason` is not a field of it.
+      given: withAuth({
+        handshake: ['auth.token'],
+        reject: { event: 'error', payload: { code: '{code}', reason: '{message}' } },
+      }),
+      want: [
+        'error auth-reject-invalid /channels/chat/x-parley-auth/reject/payload',
+        'error auth-reject-invalid /channels/chat/x-parley-auth/reject/payload',
+        'error auth-reject-invalid /channels/chat/x-parley-auth/reject/payload',
+      ],
     },
   ],
   [
