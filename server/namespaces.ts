@@ -4,14 +4,26 @@
  * to a socket once authenticated. How a namespace authenticates comes from its contract (`x-parley-auth`).
  */
 import type { Namespace, Server, Socket } from 'socket.io';
+import { chatterboxContract } from '../generated/chatterbox/contract.gen.js';
+import { registerChatterbox } from '../generated/chatterbox/server.gen.js';
+import { helpdeskContract } from '../generated/helpdesk/contract.gen.js';
+import { registerHelpdesk } from '../generated/helpdesk/server.gen.js';
 import { messengerContract } from '../generated/messenger/contract.gen.js';
 import { registerMessenger } from '../generated/messenger/server.gen.js';
+import { threadsContract } from '../generated/threads/contract.gen.js';
+import { registerThreads } from '../generated/threads/server.gen.js';
+import { workspaceContract } from '../generated/workspace/contract.gen.js';
+import { registerWorkspace } from '../generated/workspace/server.gen.js';
 import type { NamespaceContract } from '../runtime/contract.js';
 import { renderErrorTemplate, unauthenticated } from '../runtime/errors.js';
 import type { BindOptions, BoundNamespace, Emitter } from '../runtime/server.js';
 import type { Chat } from './core/chat.js';
 import type { ChatEvent } from './core/events.js';
+import { chatterboxEvents, chatterboxHandlers } from './handlers/chatterbox.js';
+import { helpdeskEvents, helpdeskHandlers } from './handlers/helpdesk.js';
 import { messengerEvents, messengerHandlers } from './handlers/messenger.js';
+import { threadsEvents, threadsHandlers } from './handlers/threads.js';
+import { workspaceEvents, workspaceHandlers } from './handlers/workspace.js';
 import type { Logger } from './log.js';
 import type { User } from './store/types.js';
 import {
