@@ -71,6 +71,30 @@ export function mountNamespaces(io: Server, deps: MountDeps, options: { root?: s
     handlers: messengerHandlers,
     events: messengerEvents,
   });
+  mount({
+    contract: threadsContract,
+    register: registerThreads,
+    handlers: threadsHandlers,
+    events: threadsEvents,
+  });
+  mount({
+    contract: chatterboxContract,
+    register: registerChatterbox,
+    handlers: chatterboxHandlers,
+    events: chatterboxEvents,
+  });
+  mount({
+    contract: helpdeskContract,
+    register: registerHelpdesk,
+    handlers: helpdeskHandlers,
+    events: helpdeskEvents,
+  });
+  mount({
+    contract: workspaceContract,
+    register: registerWorkspace,
+    handlers: workspaceHandlers,
+    events: workspaceEvents,
+  });
   return {
     close() {
       for (const m of mounted) m.close();
