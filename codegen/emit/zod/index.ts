@@ -15,7 +15,7 @@ import {
   typeRef,
 } from '../../print/ts.js';
 import { filePath } from '../names.js';
-import { planComponents } from './components.js';
+import { type PlannedComponent, planComponents } from './components.js';
 import { INPUT_SUFFIX, PAYLOAD_SUFFIX, Z, ZOD_MODULE, ZodType } from './constants.js';
 import { at, componentOf, fail, newScope, type ZodContext } from './context.js';
 import { isSchemaObject } from './keywords.js';
@@ -30,8 +30,11 @@ export function payloadSchemaName(msg: IRMessage): string {
   return `${msg.typeName}${PAYLOAD_SUFFIX}`;
 }
 
-/** `<ns.ident>/schemas.gen.ts`: the namespace's component schemas, then its payload schemas. */
-export function emitSchemas(ns: IRNamespace): GeneratedFile {
+/**
+ * The namespace's component schemas, in definition order, with the const names they get: a component whose key
+ * is taken (by a payload const, an `…Input` type, `z`, a keyword) gets a suffix. The validator reports those.
+ */
+export function planSchemas(ns: IRNamespace): PlannedComponent[] {
   const messages = messagesOf(ns);
   const roots = messages.flatMap(({ payload }) =>
     payload.kind === 'value' ? [payload.schema] : payload.kind === 'args' ? payload.items : [],
@@ -40,7 +43,13 @@ export function emitSchemas(ns: IRNamespace): GeneratedFile {
     Z,
     ...messages.flatMap((msg) => [payloadSchemaName(msg), payloadSchemaName(msg) + INPUT_SUFFIX]),
   ];
-  const plan = planComponents(roots, taken);
+  return planComponents(roots, taken);
+}
+
+/** `<ns.ident>/schemas.gen.ts`: the namespace's component schemas, then its payload schemas. */
+export function emitSchemas(ns: IRNamespace): GeneratedFile {
+  const messages = messagesOf(ns);
+  const plan = planSchemas(ns);
   const base = createZodContext({ components: Object.fromEntries(plan.map((c) => [c.name, c.schema])) });
 
   const statements: ts.Statement[] = [importNamed([Z], ZOD_MODULE)];

@@ -1,9 +1,11 @@
 /**
  * `identifier-collision`: generated code names things after the spec. Two messages of a namespace must not
  * give the same type name (`typeName`, from the message key), nor two receive operations the same client
- * method (`camelCase` of the event name: `send_message` and `send-message` are both `sendMessage`).
+ * method (`camelCase` of the event name: `send_message` and `send-message` are both `sendMessage`). A component
+ * schema whose name is taken by another generated name is emitted with a suffix: a warning says so.
  */
 import type { Diagnostic } from '../../diagnostics.js';
+import { planSchemas } from '../../emit/zod/index.js';
 import type { IRMessage, IROperation } from '../../ir/types.js';
 import { camelCase } from '../../print/ts.js';
 import { operationsOf, type Rule } from '../rule.js';
@@ -50,6 +52,18 @@ export const identifierCollision: Rule = (ir) => {
         expected: 'receive event names whose camelCase forms differ within a namespace',
         fix: `Rename the event "${op.event}" (the message's \`name\`).`,
         pointer: op.pointer,
+      });
+    }
+
+    for (const { id, name } of planSchemas(ns)) {
+      if (name === id || !/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(id)) continue;
+      out.push({
+        code: 'component-renamed',
+        severity: 'warning',
+        message: `Component schema "${id}" is emitted as ${name} in namespace ${ns.address}: the name ${id} (or ${id}Input) is taken by another generated name (a payload schema, its Input type, or a reserved word).`,
+        expected: 'component names that differ from `<MessageKey>Payload`, `<Name>Input` and reserved words',
+        fix: `Rename the component "${id}" (and the $refs to it) to keep its name in generated code.`,
+        pointer: `/components/schemas/${id}`,
       });
     }
   }

@@ -485,6 +485,24 @@ const cases: [string, Case][] = [
       want: ['error identifier-collision /operations/sendMessageDash'],
     },
   ],
+  [
+    'a component named like a generated payload const is renamed, with a warning',
+    {
+      given: valid({
+        extra: [
+          send(
+            'notice',
+            message('notice', {
+              payload: value({ 'x-parser-schema-id': 'SendMessagePayload', type: 'string' }),
+              examples: [{ payload: 'maintenance at noon' }],
+            }),
+          ),
+        ],
+      }),
+      want: ['warning component-renamed /components/schemas/SendMessagePayload'],
+    },
+  ],
+
   // auth
   [
     'x-parley-auth naming events that exist, with a reject template that fits',
