@@ -63,6 +63,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const io = new Server(http, {
     maxHttpBufferSize: options.maxPayloadBytes ?? 1_000_000,
     serveClient: false,
+    // A client back within two minutes gets its rooms and the packets it missed. Middleware runs again, so the
+    // token is checked and the session (presence, rooms) reopened as on a first connection.
+    connectionStateRecovery: { maxDisconnectionDuration: 120_000, skipMiddlewares: false },
   });
   const mounted = mountNamespaces(
     io,

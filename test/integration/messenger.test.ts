@@ -233,3 +233,23 @@ describe('/messenger: restart', () => {
     expect(stored.editedAt).not.toBeNull();
   });
 });
+
+describe('/messenger: connection state recovery', () => {
+  it('replays what a briefly disconnected client missed, and keeps its session', async () => {
+    const bob = await t.connect('/messenger', 'bob');
+    const alice = await client('alice');
+    // Cut bob's transport without a clean disconnect, send while he is away, then let him reconnect.
+    bob.io.engine.close();
+    await new Promise((r) => setTimeout(r, 100));
+    const sent = await alice.sendMessage({
+      conversationId: 'alice-bob',
+      content: 'while you were away',
+      type: 'text',
+    });
+    if (!sent.success) throw new Error('send failed');
+    const missed = next<{ message: { _id: string } }>(bob, 'receive_message', 5000);
+    bob.connect();
+    expect((await missed).message._id).toBe(sent.message._id);
+    expect(bob.recovered).toBe(true);
+  });
+});
