@@ -67,4 +67,35 @@ program
   .option('--data <dir>', 'data folder', './data')
   .action(async (file, flags) => (await import('./serve.js')).seed(file, flags));
 
+program
+  .command('docs')
+  .description(
+    'write a static docs site (HTML with search and sequence diagrams, plus Markdown) that works offline',
+  )
+  .option('--spec <file>', 'the AsyncAPI document', 'asyncapi.yaml')
+  .option('--out <dir>', 'where the site goes', 'site')
+  .option('--no-asyncapi-view', 'leave out the AsyncAPI React view (asyncapi.html, about 3 MB)')
+  .action(async (opts: { spec: string; out: string; asyncapiView: boolean }) => {
+    process.exitCode = await (await import('./docs.js')).runDocs(opts);
+  });
+
+program
+  .command('diff')
+  .description(
+    'compare two versions of the spec: every change per namespace, event and field, and what breaks old clients',
+  )
+  .argument('<base>', 'the old spec: a file, or git:<ref>:<path> (e.g. git:origin/main:asyncapi.yaml)')
+  .argument('<head>', 'the new spec, likewise')
+  .option('--format <format>', 'text, markdown (for a pull-request comment) or json', 'text')
+  .option('--allow-breaking', 'exit 0 even when a change breaks old clients')
+  .action(
+    async (
+      base: string,
+      head: string,
+      opts: { format: 'text' | 'markdown' | 'json'; allowBreaking?: boolean },
+    ) => {
+      process.exitCode = await (await import('./diff.js')).runDiff(base, head, opts);
+    },
+  );
+
 await program.parseAsync();
