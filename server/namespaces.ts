@@ -22,7 +22,7 @@ import type { ChatEvent } from './core/events.js';
 import { chatterboxEvents, chatterboxHandlers } from './handlers/chatterbox.js';
 import { helpdeskEvents, helpdeskHandlers } from './handlers/helpdesk.js';
 import { messengerEvents, messengerHandlers } from './handlers/messenger.js';
-import { threadsEvents, threadsHandlers } from './handlers/threads.js';
+import { threadsEvents, threadsHandlers, threadsWelcome } from './handlers/threads.js';
 import { workspaceEvents, workspaceHandlers } from './handlers/workspace.js';
 import type { Logger } from './log.js';
 import type { User } from './store/types.js';
@@ -76,6 +76,7 @@ export function mountNamespaces(io: Server, deps: MountDeps, options: { root?: s
     register: registerThreads,
     handlers: threadsHandlers,
     events: threadsEvents,
+    welcome: threadsWelcome,
   });
   mount({
     contract: chatterboxContract,

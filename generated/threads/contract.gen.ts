@@ -10,6 +10,7 @@ export const threadsContract = {
     name: 'threads',
     auth: {
         handshake: ['auth.token'],
+        welcome: 'presence:update',
         reject: {
             event: 'auth_error',
             payload: {
