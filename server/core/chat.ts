@@ -21,6 +21,8 @@ export class Chat {
   readonly bus: ChatBus;
   readonly domain: Domain;
   private readonly stopListeners: (() => void)[];
+  /** Disconnects still being processed (presence, last seen), for `settled`. */
+  private readonly closing = new Set<Promise<void>>();
 
   constructor(domain: Domain, logger: Logger) {
     this.domain = domain;
@@ -60,6 +62,21 @@ export class Chat {
 
   /** A connection closed: its typing indicators stop; the user goes offline with their last connection. */
   async disconnect(userId: string, connectionId: string): Promise<void> {
+    const work = this.closeConnection(userId, connectionId);
+    this.closing.add(work);
+    try {
+      await work;
+    } finally {
+      this.closing.delete(work);
+    }
+  }
+
+  /** Resolves once every disconnect under way has been processed (the reset hook waits for it before wiping). */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.closing]);
+  }
+
+  private async closeConnection(userId: string, connectionId: string): Promise<void> {
     this.domain.typing.disconnect(connectionId);
     const { state, wentOffline } = await this.domain.presence.disconnect(userId, connectionId);
     if (!wentOffline) return;

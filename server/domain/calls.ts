@@ -181,6 +181,13 @@ export class Calls {
     return call ? [this.finish(call, 'ended', userId)] : [];
   }
 
+  /** Forgets every call and stops every ring timer, telling no listener (the conformance reset hook). */
+  reset(): void {
+    for (const timer of this.ringTimers.values()) this.clock.clearTimeout(timer);
+    this.ringTimers.clear();
+    this.calls.clear();
+  }
+
   /** A copy of the call, if it is known (live, or among the recently finished). */
   get(callId: string): Call | undefined {
     const call = this.calls.get(callId);

@@ -159,6 +159,11 @@ export class Presence {
     return this.entries.has(userId);
   }
 
+  /** Forgets every connection, announcing nothing (the conformance reset hook, after closing every socket). */
+  reset(): void {
+    this.entries.clear();
+  }
+
   private stateOf(userId: string, entry: Entry, lastSeen: string | null): PresenceState {
     return {
       userId,

@@ -126,6 +126,11 @@ export class RateLimiter {
     }
   }
 
+  /** Forgets every bucket: every user starts again with full ones (the conformance reset hook). */
+  reset(): void {
+    this.buckets.clear();
+  }
+
   /** How many buckets are held (for tests and metrics). */
   get size(): number {
     return this.buckets.size;

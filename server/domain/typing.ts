@@ -88,6 +88,14 @@ export class Typing {
     return changes;
   }
 
+  /** Clears every indicator and its timer, telling no listener (the conformance reset hook). */
+  reset(): void {
+    for (const room of this.rooms.values()) {
+      for (const entry of room.values()) this.clock.clearTimeout(entry.timer);
+    }
+    this.rooms.clear();
+  }
+
   /** Who is typing in the room, in the order they started. */
   typingIn(roomId: string): string[] {
     return [...(this.rooms.get(roomId)?.keys() ?? [])];

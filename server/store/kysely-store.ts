@@ -558,11 +558,31 @@ export class KyselyStore implements Store {
     );
   }
 
+  async reset(): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      // Children before parents: every foreign key points at a table deleted after it.
+      for (const table of WIPE_ORDER) await trx.deleteFrom(table).execute();
+      await trx.updateTable('counters').set({ value: 0 }).where('name', '=', 'seq').execute();
+    });
+  }
+
   async close(): Promise<void> {
     await this.db.destroy();
     await this.onClose?.();
   }
 }
+
+/** Every table holding records, in an order that deletes each row before the rows it refers to. */
+const WIPE_ORDER = [
+  'message_reads',
+  'reactions',
+  'read_states',
+  'messages',
+  'memberships',
+  'uploads',
+  'rooms',
+  'users',
+] as const satisfies readonly Exclude<keyof Database, 'counters'>[];
 
 /**
  * The next store-wide sequence number. The counter row stays locked until the transaction ends, so numbers

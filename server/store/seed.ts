@@ -24,6 +24,14 @@
  *     from: dave                # a user's id or username
  *     content: Welcome!
  *     at: 2025-01-15T10:30:00Z  # optional
+ *     id: msg_welcome           # optional; default: derived from the message, so a reload stores it once
+ * uploads:                      # records of uploaded files (messages attach them by id); no bytes are written
+ *   - id: file-1
+ *     owner: dave               # a user's id or username
+ *     filename: report.pdf      # the name it was uploaded with
+ *     path: 1705-report.pdf     # optional: where it is stored, in the upload folder; default the filename
+ *     mimeType: application/pdf # optional; default application/octet-stream
+ *     size: 482133              # optional; default 0
  * ```
  */
 import { createHash } from 'node:crypto';
@@ -119,6 +127,29 @@ export async function loadSeedFile(
   return load(store, parsed.data, options, (path) => lineOf(doc, lines, path));
 }
 
+/**
+ * `loadSeedFile` for a value already parsed (a JSON body, say): the same shape and the same refusals, naming
+ * bad entries by path only.
+ */
+export async function loadSeedData(
+  store: Store,
+  data: unknown,
+  options: SeedOptions = {},
+): Promise<SeedResult> {
+  const parsed = SeedFileSchema.safeParse(data ?? {});
+  if (!parsed.success) {
+    throw refusal(
+      'does not have the expected shape',
+      parsed.error.issues.map((issue) => ({
+        path: issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key)),
+        message: issue.message,
+        code: issue.code,
+      })),
+    );
+  }
+  return load(store, parsed.data, options);
+}
+
 const MemberSchema = z.union([
   z.string().min(1),
   z.strictObject({ user: z.string().min(1), role: z.enum(ROOM_ROLES).optional() }),
@@ -165,11 +196,24 @@ const SeedFileSchema = z.strictObject({
   messages: z
     .array(
       z.strictObject({
+        id: z.string().min(1).optional(),
         room: z.string().min(1),
         from: z.string().min(1),
         content: z.string(),
         type: z.enum(MESSAGE_TYPES).optional(),
         at: z.iso.datetime({ offset: true }).optional(),
+      }),
+    )
+    .optional(),
+  uploads: z
+    .array(
+      z.strictObject({
+        id: z.string().min(1),
+        owner: z.string().min(1),
+        filename: z.string().min(1).max(255),
+        path: z.string().min(1).max(1024).optional(),
+        mimeType: z.string().min(1).default('application/octet-stream'),
+        size: z.number().int().min(0).default(0),
       }),
     )
     .optional(),
@@ -242,12 +286,27 @@ async function load(
     if (room.name !== undefined && !roomIds.has(room.name)) roomIds.set(room.name, id);
   }
   const messages: { roomId: string; senderId: string; message: SeedMessage }[] = [];
+  const messageIds = new Set<string>();
   for (const [index, message] of (file.messages ?? []).entries()) {
+    if (message.id !== undefined) {
+      if (messageIds.has(message.id))
+        problem(['messages', index, 'id'], `message id "${message.id}" appears twice in this file`);
+      messageIds.add(message.id);
+    }
     const roomId = roomIds.get(message.room) ?? (await store.getRoom(message.room))?.id;
     if (roomId === undefined)
       problem(['messages', index, 'room'], `no room "${message.room}" in this file or the store`);
     const senderId = await resolveUser(message.from, ['messages', index, 'from']);
     if (roomId !== undefined && senderId !== undefined) messages.push({ roomId, senderId, message });
+  }
+  const uploads: { ownerId: string; upload: NonNullable<SeedFile['uploads']>[number] }[] = [];
+  const uploadIds = new Set<string>();
+  for (const [index, upload] of (file.uploads ?? []).entries()) {
+    if (uploadIds.has(upload.id))
+      problem(['uploads', index, 'id'], `upload id "${upload.id}" appears twice in this file`);
+    uploadIds.add(upload.id);
+    const ownerId = await resolveUser(upload.owner, ['uploads', index, 'owner']);
+    if (ownerId !== undefined) uploads.push({ ownerId, upload });
   }
   if (issues.length > 0) throw refusal('refers to things that do not exist', issues);
 
@@ -284,6 +343,18 @@ async function load(
     }
     result.memberships += (await store.addMemberships(members)).length;
   }
+  for (const { ownerId, upload } of uploads) {
+    if (await store.getUpload(upload.id)) continue;
+    await store.createUpload({
+      id: upload.id,
+      ownerId,
+      filename: upload.filename,
+      mimeType: upload.mimeType,
+      size: upload.size,
+      path: upload.path ?? upload.filename,
+      createdAt: now,
+    });
+  }
   // One key per message: the same file loaded twice stores each message once.
   const seen = new Map<string, number>();
   for (const { roomId, senderId, message } of messages) {
@@ -294,10 +365,10 @@ async function load(
     const occurrence = (seen.get(digest) ?? 0) + 1;
     seen.set(digest, occurrence);
     const { created } = await store.insertMessage({
-      id: `msg_seed_${digest}_${occurrence}`,
+      id: message.id ?? `msg_seed_${digest}_${occurrence}`,
       roomId,
       senderId,
-      clientMessageId: `seed:${digest}:${occurrence}`,
+      clientMessageId: message.id === undefined ? `seed:${digest}:${occurrence}` : `seed:id:${message.id}`,
       type: message.type ?? 'text',
       content: message.content,
       createdAt: message.at === undefined ? now : new Date(message.at).toISOString(),

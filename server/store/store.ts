@@ -116,6 +116,12 @@ export interface Store {
   createUpload(upload: Upload): Promise<Upload>;
   getUpload(id: string): Promise<Upload | undefined>;
 
+  /**
+   * Deletes every record, in one transaction, and restarts the message sequence: an empty store, as after
+   * the first migration (the conformance reset hook). A table added later must be wiped here too.
+   */
+  reset(): Promise<void>;
+
   /** Closes connections; the store is unusable afterwards. */
   close(): Promise<void>;
 }
