@@ -1,6 +1,9 @@
 /**
- * Checking values (examples, rendered error templates) against payload schemas with ajv, draft-07.
+ * Checking values (examples, rendered error templates) against payload schemas, draft-07. Each value is checked
+ * once, so generating validator code (ajv) cost more than validating: values are first checked by an
+ * interpreting validator, and only one that fails is checked again with ajv, for its precise messages.
  */
+import { Validator } from '@cfworker/json-schema';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { IRPayload } from '../ir/types.js';
@@ -32,6 +35,7 @@ export class PayloadChecker {
     IRPayload,
     { schema: object; fn: ValidateFunction } | { error: string }
   >();
+  private readonly quick = new Map<IRPayload, Validator | undefined>();
 
   check(payload: IRPayload, value: unknown): CheckResult {
     if (payload.kind === 'none') {
@@ -42,6 +46,7 @@ export class PayloadChecker {
     if (value === undefined) {
       return { ok: false, issues: [{ path: 'payload', message: 'is missing', expected: 'a payload' }] };
     }
+    if (this.quickCheck(payload, value)) return { ok: true };
     const compiled = this.compile(payload);
     if ('error' in compiled) return { ok: 'uncompilable', reason: compiled.error };
     if (compiled.fn(value)) return { ok: true };
@@ -53,6 +58,25 @@ export class PayloadChecker {
       if ('schema' in entry) PayloadChecker.ajv.removeSchema(entry.schema);
     }
     this.compiled.clear();
+    this.quick.clear();
+  }
+
+  /** `true` when the interpreting validator accepts the value; `false` when it rejects it or cannot tell. */
+  private quickCheck(payload: IRPayload, value: unknown): boolean {
+    if (!this.quick.has(payload)) {
+      let validator: Validator | undefined;
+      try {
+        validator = new Validator(payloadJsonSchema(payload) ?? {}, '7', false);
+      } catch {
+        validator = undefined; // ajv decides, and reports why the schema cannot be compiled
+      }
+      this.quick.set(payload, validator);
+    }
+    try {
+      return this.quick.get(payload)?.validate(value).valid === true;
+    } catch {
+      return false; // e.g. an unresolved $ref: ajv reports the schema as uncompilable
+    }
   }
 
   private compile(payload: IRPayload): { schema: object; fn: ValidateFunction } | { error: string } {
