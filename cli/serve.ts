@@ -1,5 +1,6 @@
 /** `parley serve`, `parley token`, `parley seed`: run the reference server and work with its data. */
 import { readFile } from 'node:fs/promises';
+import { aiConfigFromEnv, createAssistant } from '../server/ai/index.js';
 import { startServer } from '../server/app.js';
 import { type AuthEnv, authFromEnv } from '../server/auth/index.js';
 import { loadSeedFile, openStore } from '../server/store/index.js';
@@ -12,6 +13,7 @@ export interface ServeFlags {
 }
 
 export async function serve(flags: ServeFlags): Promise<void> {
+  const ai = aiConfigFromEnv(process.env);
   const server = await startServer({
     port: Number(flags.port),
     dataDir: flags.data,
@@ -19,11 +21,13 @@ export async function serve(flags: ServeFlags): Promise<void> {
     auth: authEnv(),
     root: flags.root,
     demo: flags.demo,
+    ai,
   });
   const lines = [
     `Parley is listening on ${server.url}`,
     `  database: ${server.store.dialect === 'sqlite' ? `SQLite in ${flags.data}/` : 'PostgreSQL (DATABASE_URL)'}`,
     `  auth:     ${server.auth.description}`,
+    `  AI:       ${createAssistant(ai).description}`,
   ];
   if (server.auth.issueToken)
     lines.push('  a token:  npx parley token alice   (demo users: alice, bob, carol)');

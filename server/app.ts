@@ -5,6 +5,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
+import { type AssistantConfig, createAssistant } from './ai/index.js';
 import { type Auth, type AuthEnv, authFromEnv } from './auth/index.js';
 import { Chat } from './core/chat.js';
 import { createDomain, type DomainOptions } from './domain/index.js';
@@ -13,6 +14,7 @@ import { mountNamespaces } from './namespaces.js';
 import { openStore, seedDemo } from './store/index.js';
 import type { KyselyStore } from './store/kysely-store.js';
 import { httpRoutes, json, messageRate } from './transport/http.js';
+import { restRoutes } from './transport/rest.js';
 
 export interface ServerOptions {
   /** Default 3000; 0 picks a free port. */
@@ -34,6 +36,8 @@ export interface ServerOptions {
   maxPayloadBytes?: number;
   domain?: DomainOptions;
   logger?: Logger;
+  /** The AI assistant's OpenAI-compatible endpoint (`AI_BASE_URL`, `AI_MODEL`, `AI_API_KEY`); unset: none. */
+  ai?: AssistantConfig;
 }
 
 export interface RunningServer {
@@ -74,15 +78,25 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       chat,
       log,
       createUnknownUsers: auth.mode === 'jwks',
+      ai: createAssistant(options.ai),
       validateOutbound: options.validateOutbound ?? process.env.NODE_ENV !== 'production',
     },
     { root: options.root },
   );
   const rate = messageRate(chat);
   const routes = httpRoutes({ io, chat, startedAt: Date.now() }, rate);
+  const rest = restRoutes({
+    chat,
+    auth,
+    log,
+    dataDir,
+    maxUploadBytes: options.domain?.maxUploadBytes,
+    createUnknownUsers: auth.mode === 'jwks',
+  });
   http.on('request', (req, res) => {
     // Socket.IO answers its own path; everything else is ours.
     if (req.url?.startsWith('/socket.io/')) return;
+    if (rest(req, res)) return;
     if (!routes(req, res))
       json(res, 404, { error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url}` } });
   });

@@ -17,13 +17,14 @@ import { registerWorkspace } from '../generated/workspace/server.gen.js';
 import type { NamespaceContract } from '../runtime/contract.js';
 import { renderErrorTemplate, unauthenticated } from '../runtime/errors.js';
 import type { BindOptions, BoundNamespace, Emitter } from '../runtime/server.js';
+import type { Assistant } from './ai/index.js';
 import type { Chat } from './core/chat.js';
 import type { ChatEvent } from './core/events.js';
-import { chatterboxEvents, chatterboxHandlers } from './handlers/chatterbox.js';
+import { chatterboxEvents, chatterboxHandlers, chatterboxWelcome } from './handlers/chatterbox.js';
 import { helpdeskEvents, helpdeskHandlers } from './handlers/helpdesk.js';
 import { messengerEvents, messengerHandlers } from './handlers/messenger.js';
 import { threadsEvents, threadsHandlers, threadsWelcome } from './handlers/threads.js';
-import { workspaceEvents, workspaceHandlers } from './handlers/workspace.js';
+import { workspaceEvents, workspaceHandlers, workspaceWelcome } from './handlers/workspace.js';
 import type { Logger } from './log.js';
 import type { User } from './store/types.js';
 import {
@@ -40,6 +41,8 @@ export interface MountDeps extends HandshakeDeps {
   log: Logger;
   /** Validate what the server emits (development and tests). */
   validateOutbound: boolean;
+  /** The AI assistant (`/chatterbox`'s `ai-message`); unset: every request gets a clear "not configured" error. */
+  ai?: Assistant;
 }
 
 export interface Dialect<C extends NamespaceContract, H> {
@@ -83,6 +86,7 @@ export function mountNamespaces(io: Server, deps: MountDeps, options: { root?: s
     register: registerChatterbox,
     handlers: chatterboxHandlers,
     events: chatterboxEvents,
+    welcome: chatterboxWelcome,
   });
   mount({
     contract: helpdeskContract,
@@ -95,6 +99,7 @@ export function mountNamespaces(io: Server, deps: MountDeps, options: { root?: s
     register: registerWorkspace,
     handlers: workspaceHandlers,
     events: workspaceEvents,
+    welcome: workspaceWelcome,
   });
   return {
     close() {
