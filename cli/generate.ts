@@ -102,5 +102,7 @@ export async function watchGenerate(flags: GenerateFlags): Promise<void> {
       });
     }, 50);
   });
+  // Only once chokidar has its watches in place is a change sure to be seen.
+  await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
   console.log(`watching ${specFiles.join(', ')}`);
 }

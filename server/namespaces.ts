@@ -4,6 +4,7 @@
  * to a socket once authenticated. How a namespace authenticates comes from its contract (`x-parley-auth`).
  */
 import type { Namespace, Server, Socket } from 'socket.io';
+import { canonicalContract } from '../generated/canonical/contract.gen.js';
 import { chatterboxContract } from '../generated/chatterbox/contract.gen.js';
 import { registerChatterbox } from '../generated/chatterbox/server.gen.js';
 import { helpdeskContract } from '../generated/helpdesk/contract.gen.js';
@@ -20,6 +21,12 @@ import type { BindOptions, BoundNamespace, Emitter } from '../runtime/server.js'
 import type { Assistant } from './ai/index.js';
 import type { Chat } from './core/chat.js';
 import type { ChatEvent } from './core/events.js';
+import {
+  canonicalEvents,
+  canonicalHandlers,
+  canonicalRegister,
+  canonicalWelcome,
+} from './handlers/canonical.js';
 import { chatterboxEvents, chatterboxHandlers, chatterboxWelcome } from './handlers/chatterbox.js';
 import { helpdeskEvents, helpdeskHandlers } from './handlers/helpdesk.js';
 import { messengerEvents, messengerHandlers } from './handlers/messenger.js';
@@ -58,14 +65,19 @@ interface Mounted {
   close(): void;
 }
 
-/** Mount every dialect; `root` also mounts one of them at `/` (drop-in replacement for its clients). */
+/**
+ * Mount every dialect, and the canonical protocol at `/`; `root` mounts that dialect at `/` instead of the
+ * canonical protocol (drop-in replacement for its clients).
+ */
 export function mountNamespaces(io: Server, deps: MountDeps, options: { root?: string } = {}): Mounted {
   const mounted: Mounted[] = [];
+  let rootTaken = false;
   const mount = <C extends NamespaceContract, H>(dialect: Dialect<C, H>) => {
-    const addresses = [
-      dialect.contract.namespace,
-      ...(options.root === dialect.contract.namespace ? ['/'] : []),
-    ];
+    const addresses = [dialect.contract.namespace];
+    if (options.root === dialect.contract.namespace && dialect.contract.namespace !== '/') {
+      addresses.push('/');
+      rootTaken = true;
+    }
     for (const address of addresses) mounted.push(mountDialect(io.of(address), deps, dialect));
   };
   mount({
@@ -101,6 +113,15 @@ export function mountNamespaces(io: Server, deps: MountDeps, options: { root?: s
     events: workspaceEvents,
     welcome: workspaceWelcome,
   });
+  if (!rootTaken) {
+    mount({
+      contract: canonicalContract,
+      register: canonicalRegister(deps),
+      handlers: canonicalHandlers,
+      events: canonicalEvents,
+      welcome: canonicalWelcome,
+    });
+  }
   return {
     close() {
       for (const m of mounted) m.close();

@@ -146,11 +146,12 @@ describe.skipIf(missing !== undefined)('the docs site in a browser, from file://
     await page.waitForFunction(
       `document.getElementById('asyncapi')?.textContent?.includes(${JSON.stringify(op.event)})`,
       undefined,
-      { timeout: 15_000 },
+      // It parses the whole document in the browser: ~25 s for six namespaces on a busy 2-core machine.
+      { timeout: 60_000 },
     );
     expect(await page.locator('#asyncapi').textContent()).toContain(ir.title);
     await page.close();
-  });
+  }, 90_000);
 
   afterEach(() => {
     const found = problems.splice(0);
