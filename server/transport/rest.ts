@@ -18,6 +18,7 @@ import { pipeline } from 'node:stream/promises';
 import { type ErrorCode, isParleyError, ParleyError } from '../../runtime/errors.js';
 import type { TokenVerifier } from '../auth/index.js';
 import type { Chat } from '../core/chat.js';
+import { requireMember } from '../domain/access.js';
 import { attachmentOf, type Place, requirePlace, WorkspaceView } from '../handlers/workspace.js';
 import type { Logger } from '../log.js';
 import type { Message, User } from '../store/types.js';
@@ -100,7 +101,10 @@ export function restRoutes(deps: RestDeps): (req: IncomingMessage, res: ServerRe
     {
       method: 'POST',
       path: /^\/api\/upload$/,
-      async serve({ req, res, user }) {
+      async serve({ req, res, user, url }) {
+        // `?roomId=`: the file is announced to that room (`file.uploaded`); membership is checked before upload.
+        const roomId = url.searchParams.get('roomId');
+        if (roomId) await requireMember(chat.domain.store, user.id, roomId, 'upload a file into');
         const file = await receiveUpload(req, { dir: uploadDir, maxBytes });
         try {
           const upload = await chat.domain.uploads.register(user.id, {
@@ -109,6 +113,15 @@ export function restRoutes(deps: RestDeps): (req: IncomingMessage, res: ServerRe
             size: file.size,
             path: file.storedName,
           });
+          if (roomId) {
+            const notice = {
+              roomId,
+              fileName: upload.filename,
+              fileSize: upload.size,
+              fileType: upload.mimeType,
+            };
+            await chat.fileUploaded(user.id, { ...notice, messageId: null });
+          }
           json(res, 201, { data: attachmentOf(upload) });
         } catch (error) {
           await unlink(path.join(uploadDir, file.storedName)).catch(() => {});

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './helpers.js';
+import { next, startTestServer, type TestServer } from './helpers.js';
 
 const MAX_UPLOAD = 64 * 1024;
 
@@ -392,5 +392,25 @@ describe('REST: downloads', () => {
     const response = await request('/api/uploads/upl_missing', 'alice');
     expect(response.status).toBe(404);
     expect(((await response.json()) as ErrorBody).error.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('REST: uploading into a room', () => {
+  it('announces the file to the room (file:uploaded on /), and refuses a non-member before storing anything', async () => {
+    const bob = await t.connect('/', 'bob');
+    const announced = next<{ fileName: string; roomId: string }>(bob, 'file:uploaded', 5000);
+    const form = new FormData();
+    form.append('file', new Blob([PDF], { type: 'application/pdf' }), 'minutes.pdf');
+    const ok = await request('/api/upload?roomId=general', 'alice', { method: 'POST', body: form });
+    expect(ok.status).toBe(201);
+    expect(await announced).toMatchObject({ fileName: 'minutes.pdf', roomId: 'general' });
+
+    const before = await storedFiles();
+    const again = new FormData();
+    again.append('file', new Blob([PDF], { type: 'application/pdf' }), 'secret.pdf');
+    const refused = await request('/api/upload?roomId=alice-bob', 'carol', { method: 'POST', body: again });
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as ErrorBody).error.code).toBe('FORBIDDEN');
+    expect(await storedFiles()).toEqual(before);
   });
 });
