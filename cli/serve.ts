@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { aiConfigFromEnv, createAssistant } from '../server/ai/index.js';
 import { startServer } from '../server/app.js';
 import { type AuthEnv, authFromEnv } from '../server/auth/index.js';
+import { rateLimitsFromEnv } from '../server/domain/ratelimit.js';
 import { loadSeedFile, openStore } from '../server/store/index.js';
 
 export interface ServeFlags {
@@ -21,6 +22,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
     auth: authEnv(),
     root: flags.root,
     demo: flags.demo,
+    domain: { rateLimits: rateLimitsFromEnv(process.env.PARLEY_RATE_LIMITS) },
     ai,
   });
   const lines = [

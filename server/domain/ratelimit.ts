@@ -3,6 +3,7 @@
  * at `perSecond`; each event takes one (or `cost`). So a user may send `burst` events at once, then
  * `perSecond` events a second for as long as they like.
  */
+import { z } from 'zod';
 import { ParleyError } from '../../runtime/errors.js';
 import { type Clock, systemClock } from './clock.js';
 
@@ -135,4 +136,32 @@ export class RateLimiter {
   get size(): number {
     return this.buckets.size;
   }
+}
+
+const BucketsSchema = z.record(
+  z.string().min(1),
+  z.strictObject({ burst: z.number().int().min(1), perSecond: z.number().positive() }),
+);
+
+/**
+ * Rate limits from `PARLEY_RATE_LIMITS`, a JSON object of event class → `{ burst, perSecond }`, merged over the
+ * defaults, e.g. `{"message":{"burst":30,"perSecond":5}}`. Unset: the defaults. Malformed: an error that says
+ * which entry is wrong and what it should look like.
+ */
+export function rateLimitsFromEnv(value: string | undefined): Record<string, BucketConfig> | undefined {
+  if (!value?.trim()) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new Error('PARLEY_RATE_LIMITS is not JSON: expected e.g. {"message":{"burst":30,"perSecond":5}}');
+  }
+  const result = BucketsSchema.safeParse(parsed);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new Error(
+      `PARLEY_RATE_LIMITS at ${issue.path.join('.') || '(top)'}: ${issue.message}. Expected an object of event class → { burst: integer ≥ 1, perSecond: number > 0 }, e.g. {"message":{"burst":30,"perSecond":5}}; classes: ${Object.keys(DEFAULT_RATE_LIMITS).join(', ')}.`,
+    );
+  }
+  return result.data;
 }

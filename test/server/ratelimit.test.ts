@@ -76,3 +76,22 @@ describe('rate limiter', () => {
     );
   });
 });
+
+describe('rateLimitsFromEnv', () => {
+  it('reads classes from JSON, and is undefined when unset', async () => {
+    const { rateLimitsFromEnv } = await import('../../server/domain/ratelimit.js');
+    expect(rateLimitsFromEnv(undefined)).toBeUndefined();
+    expect(rateLimitsFromEnv('{"message":{"burst":30,"perSecond":5}}')).toEqual({
+      message: { burst: 30, perSecond: 5 },
+    });
+  });
+
+  it.each([
+    ['not JSON', '{message', /is not JSON/],
+    ['a zero burst', '{"message":{"burst":0,"perSecond":1}}', /at message\.burst/],
+    ['an unknown key', '{"message":{"burst":1,"perSecond":1,"x":1}}', /at message/],
+  ])('refuses %s with a message that says where and how to fix it', async (_name, value, where) => {
+    const { rateLimitsFromEnv } = await import('../../server/domain/ratelimit.js');
+    expect(() => rateLimitsFromEnv(value)).toThrow(where);
+  });
+});
