@@ -98,4 +98,24 @@ program
     },
   );
 
+program
+  .command('conformance')
+  .description(
+    'prove a running server keeps the contract: every documented case, invalid payloads, auth, coverage',
+  )
+  .requiredOption('--url <url>', 'the server, e.g. http://localhost:3000')
+  .option('--spec <file>', 'the AsyncAPI document', 'asyncapi.yaml')
+  .option('--fixtures <file>', 'the conformance fixtures', 'conformance/fixtures.yaml')
+  .option('--secret <secret>', "the reset hook's secret (default: $PARLEY_TEST_SECRET)")
+  .option(
+    '--namespace <address...>',
+    'only these namespaces, e.g. /messenger (default: every namespace of the spec)',
+  )
+  .option('--grep <text>', 'only the cases whose name contains this text')
+  .option('--junit <file>', 'also write a JUnit XML report')
+  .option('--timeout <ms>', 'how long to wait for an ack, an event or a connection', '2000')
+  .action(async (flags) => {
+    process.exitCode = await (await import('./conformance.js')).runConformanceCommand(flags);
+  });
+
 await program.parseAsync();

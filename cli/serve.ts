@@ -23,6 +23,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
     root: flags.root,
     demo: flags.demo,
     domain: { rateLimits: rateLimitsFromEnv(process.env.PARLEY_RATE_LIMITS) },
+    testSecret: process.env.PARLEY_TEST_SECRET || undefined,
     ai,
   });
   const lines = [
@@ -33,6 +34,11 @@ export async function serve(flags: ServeFlags): Promise<void> {
   ];
   if (server.auth.issueToken)
     lines.push('  a token:  npx parley token alice   (demo users: alice, bob, carol)');
+  if (process.env.PARLEY_TEST_SECRET) {
+    lines.push(
+      '  reset:    POST /__parley/reset is enabled (PARLEY_TEST_SECRET): it deletes every record; never in production',
+    );
+  }
   if (server.auth.development) {
     lines.push(
       '',

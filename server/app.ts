@@ -14,6 +14,7 @@ import { mountNamespaces } from './namespaces.js';
 import { openStore, seedDemo } from './store/index.js';
 import type { KyselyStore } from './store/kysely-store.js';
 import { httpRoutes, json, messageRate } from './transport/http.js';
+import { resetRoute } from './transport/reset.js';
 import { restRoutes } from './transport/rest.js';
 
 export interface ServerOptions {
@@ -38,6 +39,12 @@ export interface ServerOptions {
   logger?: Logger;
   /** The AI assistant's OpenAI-compatible endpoint (`AI_BASE_URL`, `AI_MODEL`, `AI_API_KEY`); unset: none. */
   ai?: AssistantConfig;
+  /**
+   * Enables the conformance reset hook (`POST /__parley/reset`) for requests carrying this secret in
+   * `x-parley-test-secret`. Unset (the default): the route does not exist. Never set it in production: the
+   * hook deletes every record.
+   */
+  testSecret?: string;
 }
 
 export interface RunningServer {
@@ -93,9 +100,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     maxUploadBytes: options.domain?.maxUploadBytes,
     createUnknownUsers: auth.mode === 'jwks',
   });
+  const reset = options.testSecret
+    ? resetRoute({ io, chat, store, auth, log, secret: options.testSecret })
+    : undefined;
   http.on('request', (req, res) => {
     // Socket.IO answers its own path; everything else is ours.
     if (req.url?.startsWith('/socket.io/')) return;
+    if (reset?.(req, res)) return;
     if (rest(req, res)) return;
     if (!routes(req, res))
       json(res, 404, { error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url}` } });

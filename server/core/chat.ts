@@ -23,6 +23,8 @@ export class Chat {
   private readonly stopListeners: (() => void)[];
   /** Disconnects still being processed (presence, last seen), for `settled`. */
   private readonly closing = new Set<Promise<void>>();
+  /** What else forgets its in-memory state on `reset` (adapters' caches, say). */
+  private readonly resetListeners = new Set<() => void>();
 
   constructor(domain: Domain, logger: Logger) {
     this.domain = domain;
@@ -74,6 +76,24 @@ export class Chat {
   /** Resolves once every disconnect under way has been processed (the reset hook waits for it before wiping). */
   async settled(): Promise<void> {
     await Promise.allSettled([...this.closing]);
+  }
+
+  /**
+   * Forgets everything kept in memory, announcing nothing: presence, typing, calls, rate-limit buckets, and
+   * whatever registered with `onReset` (the conformance reset hook, once every socket is closed).
+   */
+  reset(): void {
+    this.domain.presence.reset();
+    this.domain.typing.reset();
+    this.domain.calls.reset();
+    this.domain.rateLimiter.reset();
+    for (const listener of this.resetListeners) listener();
+  }
+
+  /** Calls `listener` on every `reset` (an adapter's cache of rooms or ids) until the returned function is called. */
+  onReset(listener: () => void): () => void {
+    this.resetListeners.add(listener);
+    return () => this.resetListeners.delete(listener);
   }
 
   private async closeConnection(userId: string, connectionId: string): Promise<void> {

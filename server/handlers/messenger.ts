@@ -5,7 +5,7 @@
 import type { MessengerContract } from '../../generated/messenger/contract.gen.js';
 import type * as wire from '../../generated/messenger/schemas.gen.js';
 import type { MessengerHandlers } from '../../generated/messenger/server.gen.js';
-import { isParleyError, ParleyError } from '../../runtime/errors.js';
+import { forbidden, isParleyError, ParleyError } from '../../runtime/errors.js';
 import type { Emitter } from '../../runtime/server.js';
 import type { Chat } from '../core/chat.js';
 import type { ChatEvent } from '../core/events.js';
@@ -49,7 +49,12 @@ export function messengerHandlers({ chat }: MessengerDeps) {
       return { success: true as const };
     },
     async delete_message({ messageId }, { user }) {
-      await seedErrors(() => chat.deleteMessage(user.id, messageId, DELETED_TEXT));
+      await seedErrors(async () => {
+        // The dialect lets only the author delete (the core also lets room admins and owners).
+        const message = await chat.domain.messages.get(user.id, messageId);
+        if (message.senderId !== user.id) throw forbidden(`only the author may delete message ${messageId}`);
+        return chat.deleteMessage(user.id, messageId, DELETED_TEXT);
+      });
       return { success: true as const };
     },
   } satisfies MessengerHandlers<User>;

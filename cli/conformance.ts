@@ -1,0 +1,61 @@
+/** `parley conformance`: prove a server keeps the contract (README, "Conformance"). */
+import { writeFile } from 'node:fs/promises';
+import { SpecError } from '../codegen/index.js';
+import {
+  DEFAULT_FIXTURES,
+  FixtureError,
+  ResetUnavailableError,
+  runConformance,
+} from '../conformance/index.js';
+import { formatSummary, junitXml, progressReporter } from '../conformance/report.js';
+
+export interface ConformanceFlags {
+  url: string;
+  spec: string;
+  fixtures: string;
+  secret?: string;
+  namespace?: string[];
+  grep?: string;
+  junit?: string;
+  timeout: string;
+}
+
+/** Runs the suite; resolves to the exit code (0 only when every case passed). */
+export async function runConformanceCommand(flags: ConformanceFlags): Promise<number> {
+  const timeoutMs = Number(flags.timeout);
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    console.error(`--timeout must be a number of milliseconds, got "${flags.timeout}"`);
+    return 2;
+  }
+  const progress = progressReporter(process.stdout);
+  console.log(`Conformance of ${flags.url} to ${flags.spec} (fixtures: ${flags.fixtures})`);
+  try {
+    const report = await runConformance({
+      url: flags.url,
+      spec: flags.spec,
+      fixtures: flags.fixtures ?? DEFAULT_FIXTURES,
+      secret: flags.secret ?? process.env.PARLEY_TEST_SECRET,
+      namespaces: flags.namespace,
+      grep: flags.grep,
+      timeoutMs,
+      onNamespace: progress.onNamespace,
+      onResult: progress.onResult,
+    });
+    process.stdout.write(formatSummary(report));
+    if (flags.junit) {
+      await writeFile(flags.junit, junitXml(report));
+      console.log(`JUnit report: ${flags.junit}`);
+    }
+    return report.ok ? 0 : 1;
+  } catch (error) {
+    if (
+      error instanceof SpecError ||
+      error instanceof FixtureError ||
+      error instanceof ResetUnavailableError
+    ) {
+      console.error(`\n${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+}

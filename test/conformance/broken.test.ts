@@ -1,0 +1,138 @@
+/**
+ * The harness catches broken servers: each is the reference server with one fault put in from outside (a
+ * Socket.IO middleware that tampers with acks or payloads, or a hook on the namespace's adapter that tampers
+ * with broadcasts), and each makes the harness fail with a message that names the fault.
+ */
+import type { Namespace } from 'socket.io';
+import { describe, expect, it } from 'vitest';
+import type { ConformanceReport } from '../../conformance/index.js';
+import type { RunningServer } from '../../server/app.js';
+import { conformance, failureMessages, startConformanceServer } from './helpers.js';
+
+type Packet = { type: number; data: unknown[]; nsp: string };
+type BroadcastOptions = { rooms: Set<string>; except: Set<string>; flags?: Record<string, unknown> };
+type Broadcast = (packet: Packet, options: BroadcastOptions) => void;
+
+/** The reference server with `tamper` applied to its `/messenger` namespace, and the harness run against it. */
+async function runBroken(
+  tamper: (nsp: Namespace, server: RunningServer) => void,
+  grep: string,
+): Promise<ConformanceReport> {
+  const t = await startConformanceServer();
+  try {
+    tamper(t.server.io.of('/messenger'), t.server);
+    return await conformance(t.server, { namespaces: ['/messenger'], grep, timeoutMs: 600 });
+  } finally {
+    await t.close();
+  }
+}
+
+/** Replaces the ack callback of every `event` the server receives (a socket middleware, before the handlers). */
+function tamperAcks(
+  nsp: Namespace,
+  event: string,
+  replace: (ack: (...args: unknown[]) => void) => (...args: unknown[]) => void,
+) {
+  nsp.use((socket, next) => {
+    socket.use((packet, proceed) => {
+      const ack = packet.at(-1);
+      if (packet[0] === event && typeof ack === 'function') {
+        packet[packet.length - 1] = replace(ack as (...args: unknown[]) => void);
+      }
+      proceed();
+    });
+    next();
+  });
+}
+
+/** Lets `edit` rewrite or drop (`null`) every broadcast of the namespace (rooms, `except`, everyone). */
+function tamperBroadcasts(
+  nsp: Namespace,
+  edit: (event: string, options: BroadcastOptions) => BroadcastOptions | null,
+) {
+  const adapter = nsp.adapter as unknown as { broadcast: Broadcast };
+  const original = adapter.broadcast.bind(adapter);
+  adapter.broadcast = (packet, options) => {
+    const edited = edit(String(packet.data[0]), options);
+    if (edited) original(packet, edited);
+  };
+}
+
+const SEND_TEXT = 'send_message › example "text"';
+
+describe('the harness catches a server that', () => {
+  it('drops a field from an ack', async () => {
+    const report = await runBroken((nsp) => {
+      tamperAcks(nsp, 'send_message', (ack) => (reply) => {
+        const { message } = reply as { message?: Record<string, unknown> };
+        if (message) delete message.status;
+        ack(reply);
+      });
+    }, SEND_TEXT);
+    expect(report.ok).toBe(false);
+    expect(failureMessages(report)).toContainEqual(
+      expect.stringMatching(
+        /send_message › example "text": the acknowledgement of "send_message" does not match the reply schema: .*payload\/message.*required property 'status'/,
+      ),
+    );
+  });
+
+  it('does not broadcast', async () => {
+    const report = await runBroken((nsp) => {
+      tamperBroadcasts(nsp, (event, options) => (event === 'receive_message' ? null : options));
+    }, SEND_TEXT);
+    expect(report.ok).toBe(false);
+    const messages = failureMessages(report);
+    expect(messages).toContainEqual(
+      expect.stringMatching(/observer \(user_456\) did not receive "receive_message" within 600 ms/),
+    );
+  });
+
+  it('broadcasts to a non-member', async () => {
+    const report = await runBroken((nsp) => {
+      // Every socket of the namespace, instead of the conversation's room.
+      tamperBroadcasts(nsp, (event, options) =>
+        event === 'receive_message' ? { ...options, rooms: new Set() } : options,
+      );
+    }, SEND_TEXT);
+    expect(report.ok).toBe(false);
+    expect(failureMessages(report)).toContainEqual(
+      expect.stringMatching(
+        /outsider \(user_789, not a member of conv_123\) received "receive_message", which goes to the members of room conv_123/,
+      ),
+    );
+  });
+
+  it('accepts an invalid payload', async () => {
+    const report = await runBroken((nsp) => {
+      // A lenient server: unknown properties are dropped instead of refused.
+      nsp.use((socket, next) => {
+        socket.use((packet, proceed) => {
+          const payload = packet[1] as Record<string, unknown> | undefined;
+          if (packet[0] === 'send_message' && payload && typeof payload === 'object')
+            delete payload.__parley_unknown;
+          proceed();
+        });
+        next();
+      });
+    }, 'send_message › rejects unknown property');
+    expect(report.ok).toBe(false);
+    expect(failureMessages(report)).toContainEqual(
+      expect.stringMatching(
+        /the server accepted a payload with unknown property "__parley_unknown": "send_message" was acknowledged as a success/,
+      ),
+    );
+  });
+
+  it('never acks', async () => {
+    const report = await runBroken((nsp) => {
+      tamperAcks(nsp, 'send_message', () => () => {});
+    }, SEND_TEXT);
+    expect(report.ok).toBe(false);
+    expect(failureMessages(report)).toContainEqual(
+      expect.stringMatching(
+        /send_message › example "text": no acknowledgement for "send_message" within 600 ms/,
+      ),
+    );
+  });
+});

@@ -1,0 +1,57 @@
+/**
+ * `parley conformance` as a user runs it: a real process against the reference server on port 0, a few cases
+ * (`--grep`) to stay quick. Exit code 0 only when every case passes; a JUnit file on request.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestServer } from '../integration/helpers.js';
+import { startConformanceServer, TEST_SECRET } from './helpers.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const run = promisify(execFile);
+
+async function parley(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [path.join(root, 'bin/parley.js'), ...args], {
+      cwd: root,
+      env: { ...process.env, PARLEY_TEST_SECRET: '' },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+let t: TestServer;
+let dir: string;
+beforeAll(async () => {
+  t = await startConformanceServer();
+  dir = await mkdtemp(path.join(os.tmpdir(), 'parley-conformance-'));
+});
+afterAll(async () => {
+  await t?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('parley conformance', () => {
+  it('prints a line per case and a summary, writes JUnit, and exits 0 when all pass', async () => {
+    const junit = path.join(dir, 'report.xml');
+    const { code, stdout } = await parley(
+      'conformance',
+      ...['--url', t.server.url, '--secret', TEST_SECRET, '--namespace', '/messenger'],
+      ...['--grep', 'send_message › example', '--junit', junit, '--timeout', '1000'],
+    );
+    expect(stdout).toMatch(/\/messenger \(3 cases\)/);
+    expect(stdout).toMatch(/✓ send_message › example "text" \(\d+ ms\)/);
+    expect(stdout).toMatch(/\/messenger: 3 passed, 0 failed, 0 untestable/);
+    expect(stdout).toMatch(/The server keeps the contract\./);
+    expect(code).toBe(0);
+    const xml = await readFile(junit, 'utf8');
+    expect(xml).toContain('<testsuite name="/messenger" tests="3" failures="0"');
+  }, 60_000);
+});

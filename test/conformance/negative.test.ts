@@ -1,0 +1,91 @@
+/** Invalid payloads derived from payload schemas: each wrong in one way, and each in fact invalid. */
+import { describe, expect, it } from 'vitest';
+import type { IRPayload } from '../../codegen/index.js';
+import { invalidPayloads, UNKNOWN_PROPERTY } from '../../conformance/negative.js';
+import { PayloadValidator } from '../../conformance/validate.js';
+
+const validator = new PayloadValidator();
+const derive = (payload: IRPayload, valid: unknown) =>
+  invalidPayloads(payload, valid, (args) => validator.problems(payload, args).length === 0);
+
+describe('invalidPayloads', () => {
+  const sendMessage: IRPayload = {
+    kind: 'value',
+    schema: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['conversationId', 'content', 'type'],
+      properties: {
+        conversationId: { type: 'string', minLength: 1 },
+        content: { type: 'string', minLength: 1, maxLength: 5 },
+        type: { type: 'string', enum: ['text', 'image'] },
+        tags: { type: 'array', items: { type: 'string' } },
+      },
+    },
+  };
+  const valid = { conversationId: 'conv_123', content: 'Hi', type: 'text' };
+
+  it('derives one mutation of each kind from a valid payload', () => {
+    expect(Object.fromEntries(derive(sendMessage, valid).map((p) => [p.name, p.args]))).toEqual({
+      'wrong kind of payload (a number, not an object)': [12345],
+      '"conversationId" missing': [{ content: 'Hi', type: 'text' }],
+      '"content" missing': [{ conversationId: 'conv_123', type: 'text' }],
+      '"type" missing': [{ conversationId: 'conv_123', content: 'Hi' }],
+      '"conversationId" of the wrong type (a number)': [{ ...valid, conversationId: 12345 }],
+      '"content" of the wrong type (a number)': [{ ...valid, content: 12345 }],
+      '"content" over its maxLength (6 characters)': [{ ...valid, content: 'xxxxxx' }],
+      '"type" of the wrong type (a number)': [{ ...valid, type: 12345 }],
+      '"type" outside its enum': [{ ...valid, type: 'not-in-the-enum' }],
+      '"tags" of the wrong type (a number)': [{ ...valid, tags: 12345 }],
+      [`unknown property "${UNKNOWN_PROPERTY}"`]: [{ ...valid, [UNKNOWN_PROPERTY]: true }],
+    });
+  });
+
+  it('keeps only payloads the schema refuses', () => {
+    // Everything is allowed here: no mutation is invalid, so none is kept.
+    expect(derive({ kind: 'value', schema: {} }, { a: 1 })).toEqual([]);
+    for (const invalid of derive(sendMessage, valid)) {
+      expect(validator.problems(sendMessage, invalid.args), invalid.name).not.toEqual([]);
+    }
+  });
+
+  it('picks a type no branch of a union allows', () => {
+    const id: IRPayload = { kind: 'value', schema: { oneOf: [{ type: 'string' }, { type: 'integer' }] } };
+    expect(derive(id, 1)).toEqual([
+      { name: 'wrong kind of payload (a boolean, not a string or an integer)', args: [true] },
+    ]);
+  });
+
+  it('mutates the items of a list payload', () => {
+    const ids: IRPayload = {
+      kind: 'value',
+      schema: { type: 'array', items: { type: 'string', maxLength: 3 } },
+    };
+    expect(derive(ids, ['a', 'b']).map((p) => [p.name, p.args])).toEqual([
+      ['wrong kind of payload (a number, not a list)', [12345]],
+      ['an item of the wrong type (a number)', [[12345, 'b']]],
+      ['an item over its maxLength (4 characters)', [['xxxx', 'b']]],
+    ]);
+  });
+
+  it('drops an argument of a tuple and changes the type of each', () => {
+    const tuple: IRPayload = { kind: 'args', items: [{ type: 'string' }, { type: 'number' }] };
+    expect(derive(tuple, ['room', 3]).map((p) => [p.name, p.args])).toEqual([
+      ['argument 2 missing', ['room']],
+      ['argument 1 of the wrong type (a number)', [12345, 3]],
+      ['argument 2 of the wrong type (a string)', ['room', 'not-the-right-type']],
+    ]);
+  });
+
+  it('builds a sample when there is no example, and derives nothing without a payload', () => {
+    const sampled = derive(
+      {
+        kind: 'value',
+        schema: { type: 'object', required: ['n'], properties: { n: { type: 'integer', minimum: 2 } } },
+      },
+      undefined,
+    );
+    expect(sampled.map((p) => p.args)).toContainEqual([{}]);
+    expect(derive({ kind: 'none' }, undefined)).toEqual([]);
+  });
+});
