@@ -6,6 +6,8 @@ import { io, type Socket } from 'socket.io-client';
 import { type RunningServer, type ServerOptions, startServer } from '../../server/app.js';
 import { createLogger } from '../../server/log.js';
 
+const RATE_CLASSES = ['message', 'typing', 'reaction', 'call', 'broadcast'];
+
 export const SECRET = 'integration-test-secret-0123456789abcdef';
 
 export interface TestServer {
@@ -25,6 +27,11 @@ export async function startTestServer(options: ServerOptions = {}): Promise<Test
     dataDir,
     auth: { JWT_SECRET: SECRET },
     logger: createLogger({ level: 'silent' }),
+    // Tests send as the same few users in quick succession: limits that cannot run out, unless a test (about
+    // rate limits) passes its own domain options.
+    domain: {
+      rateLimits: Object.fromEntries(RATE_CLASSES.map((c) => [c, { burst: 10_000, perSecond: 10_000 }])),
+    },
     ...options,
   };
   const sockets: Socket[] = [];
