@@ -39,7 +39,10 @@ describe('the reset hook', () => {
   let t: TestServer;
   let plain: TestServer;
   beforeAll(async () => {
-    [t, plain] = await Promise.all([startTestServer({ testSecret: TEST_SECRET }), startTestServer()]);
+    [t, plain] = await Promise.all([
+      startTestServer({ testSecret: TEST_SECRET, domain: {} }),
+      startTestServer({ domain: {} }),
+    ]);
   });
   afterAll(async () => {
     await Promise.all([t?.close(), plain?.close()]);
