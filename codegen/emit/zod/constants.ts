@@ -56,8 +56,6 @@ export const ZodType = {
   input: 'input',
 } as const;
 
-/** Suffixes of generated names. */
-export const PAYLOAD_SUFFIX = 'Payload';
 export const INPUT_SUFFIX = 'Input';
 
 /** The `x-parser-schema-id` the AsyncAPI parser gives every schema; components keep their key. */

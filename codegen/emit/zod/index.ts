@@ -14,9 +14,9 @@ import {
   typeOf,
   typeRef,
 } from '../../print/ts.js';
-import { filePath } from '../names.js';
+import { filePath, payloadType } from '../names.js';
 import { type PlannedComponent, planComponents } from './components.js';
-import { INPUT_SUFFIX, PAYLOAD_SUFFIX, Z, ZOD_MODULE, ZodType } from './constants.js';
+import { INPUT_SUFFIX, Z, ZOD_MODULE, ZodType } from './constants.js';
 import { at, componentOf, fail, newScope, type ZodContext } from './context.js';
 import { isSchemaObject } from './keywords.js';
 import { createZodContext, schemaBody } from './schema.js';
@@ -27,7 +27,7 @@ export { createZodContext, schemaToZod, type ZodContextOptions } from './schema.
 
 /** The exported const name of a message's payload schema: `${msg.typeName}Payload`. */
 export function payloadSchemaName(msg: IRMessage): string {
-  return `${msg.typeName}${PAYLOAD_SUFFIX}`;
+  return payloadType(msg, 'output');
 }
 
 /**
