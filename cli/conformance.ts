@@ -6,8 +6,10 @@ import {
   FixtureError,
   ResetUnavailableError,
   runConformance,
+  SelectionError,
 } from '../conformance/index.js';
 import { formatSummary, junitXml, progressReporter } from '../conformance/report.js';
+import { ServerUnreachableError, waitForServer } from '../conformance/wait.js';
 
 export interface ConformanceFlags {
   url: string;
@@ -15,7 +17,9 @@ export interface ConformanceFlags {
   fixtures: string;
   secret?: string;
   namespace?: string[];
+  without?: string[];
   grep?: string;
+  wait: string;
   junit?: string;
   timeout: string;
 }
@@ -27,15 +31,22 @@ export async function runConformanceCommand(flags: ConformanceFlags): Promise<nu
     console.error(`--timeout must be a number of milliseconds, got "${flags.timeout}"`);
     return 2;
   }
+  const waitSeconds = Number(flags.wait);
+  if (!Number.isFinite(waitSeconds) || waitSeconds < 0) {
+    console.error(`--wait must be a number of seconds, got "${flags.wait}"`);
+    return 2;
+  }
   const progress = progressReporter(process.stdout);
   console.log(`Conformance of ${flags.url} to ${flags.spec} (fixtures: ${flags.fixtures})`);
   try {
+    if (waitSeconds > 0) await waitForServer(flags.url, waitSeconds * 1000);
     const report = await runConformance({
       url: flags.url,
       spec: flags.spec,
       fixtures: flags.fixtures ?? DEFAULT_FIXTURES,
       secret: flags.secret ?? process.env.PARLEY_TEST_SECRET,
       namespaces: flags.namespace,
+      without: flags.without,
       grep: flags.grep,
       timeoutMs,
       onNamespace: progress.onNamespace,
@@ -51,7 +62,9 @@ export async function runConformanceCommand(flags: ConformanceFlags): Promise<nu
     if (
       error instanceof SpecError ||
       error instanceof FixtureError ||
-      error instanceof ResetUnavailableError
+      error instanceof ResetUnavailableError ||
+      error instanceof ServerUnreachableError ||
+      error instanceof SelectionError
     ) {
       console.error(`\n${error.message}`);
       return 2;

@@ -111,7 +111,12 @@ program
     '--namespace <address...>',
     'only these namespaces, e.g. /messenger (default: every namespace of the spec)',
   )
+  .option(
+    '--without <feature...>',
+    'features of the fixtures the server runs without, e.g. ai: their cases are skipped, those documenting their absence run',
+  )
   .option('--grep <text>', 'only the cases whose name contains this text')
+  .option('--wait <seconds>', 'wait up to this long for the server to start listening', '0')
   .option('--junit <file>', 'also write a JUnit XML report')
   .option('--timeout <ms>', 'how long to wait for an ack, an event or a connection', '2000')
   .action(async (flags) => {

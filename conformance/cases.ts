@@ -15,6 +15,10 @@ interface CaseBase {
   namespace: IRNamespace;
   /** `send_message › example "seed"` */
   title: string;
+  /** Why the case does not run: the fixture says so, or the server lacks or has a feature the case needs. */
+  skip?: string;
+  /** The feature the server runs without that the case needs (the effects it would cause go uncovered). */
+  missing?: string;
 }
 
 export interface ExampleCase extends CaseBase {
@@ -77,10 +81,15 @@ export interface NamespacePlan {
   probe: ExampleCase | undefined;
 }
 
+/**
+ * The cases of `ns`. `without`: the fixtures' features the server runs without (`--without`); cases that need
+ * one are skipped, and cases that need one absent run only then.
+ */
 export function planNamespace(
   ns: IRNamespace,
   fixtures: FixtureFile,
   validator: PayloadValidator,
+  without: ReadonlySet<string> = new Set(),
 ): NamespacePlan {
   const cases: Case[] = [];
   const make = (title: string) => ({ id: `${ns.address} › ${title}`, namespace: ns, title });
@@ -88,7 +97,7 @@ export function planNamespace(
 
   for (const op of ns.receive) {
     examplesOf(op).forEach((example, exampleIndex) => {
-      const c = exampleCase(ns, op, example, exampleIndex, fixtures, make);
+      const c = exampleCase(ns, op, example, exampleIndex, fixtures, make, without);
       examples.push(c);
       cases.push(c);
     });
@@ -96,7 +105,7 @@ export function planNamespace(
       fixtures.namespaces[ns.address]?.operations?.[op.event]?.extra ?? {},
     )) {
       const example: IRExample = { payload: extra.payload, pointer: op.message.pointer };
-      cases.push(exampleCase(ns, op, example, -1, fixtures, make, name));
+      cases.push(exampleCase(ns, op, example, -1, fixtures, make, without, name));
     }
   }
   for (const op of ns.receive) {
@@ -115,6 +124,7 @@ export function planNamespace(
     )) {
       cases.push({
         ...make(`${op.event} › rejects ${invalid.name}`),
+        ...skipOf(fixture, without),
         kind: 'negative',
         op,
         invalid,
@@ -144,7 +154,7 @@ export function planNamespace(
       kind: 'event-auth',
       variant: 'expired token',
     });
-    const other = examples.find((c) => c.op.event !== event);
+    const other = examples.find((c) => c.op.event !== event && c.skip === undefined);
     if (other) {
       cases.push({
         ...make(`${event} › refuses "${other.op.event}" before authenticating`),
@@ -170,6 +180,7 @@ function exampleCase(
   exampleIndex: number,
   fixtures: FixtureFile,
   make: (title: string) => CaseBase,
+  without: ReadonlySet<string>,
   extra?: string,
 ): ExampleCase {
   const fixture = resolveCase(fixtures, ns, op, extra !== undefined ? { extra } : { example: exampleIndex });
@@ -199,6 +210,7 @@ function exampleCase(
           : `example ${key}`;
   return {
     ...make(`${op.event} › ${name}`),
+    ...skipOf(fixture, without),
     kind: 'example',
     op,
     example,
@@ -210,6 +222,23 @@ function exampleCase(
     effects,
     room: roomOf(ns, op, payload, fixture, fixtures),
   };
+}
+
+/** Why a case with this fixture does not run against a server without the features in `without`, if it does not. */
+function skipOf(fixture: ResolvedCase, without: ReadonlySet<string>): Pick<CaseBase, 'skip' | 'missing'> {
+  if (fixture.skip !== undefined) return { skip: `${fixture.skip} (fixtures)` };
+  for (const [feature, needed] of Object.entries(fixture.requires)) {
+    if (needed && without.has(feature)) {
+      return {
+        skip: `needs ${feature}, and the server runs without it (--without ${feature})`,
+        missing: feature,
+      };
+    }
+    if (!needed && !without.has(feature)) {
+      return { skip: `documents a server without ${feature} (run with --without ${feature} against one)` };
+    }
+  }
+  return {};
 }
 
 /**
@@ -246,7 +275,7 @@ function fieldOf(value: unknown, field: string): string | undefined {
 /** A plain success case the actor can re-run on its connection: one with an ack, else one the actor hears. */
 function pickProbe(ns: IRNamespace, fixtures: FixtureFile, examples: ExampleCase[]): ExampleCase | undefined {
   const plain = examples.filter(
-    (c) => c.expect === 'success' && !c.fixture.customised && c.fixture.authenticate,
+    (c) => c.expect === 'success' && !c.fixture.customised && c.fixture.authenticate && c.skip === undefined,
   );
   const withAck = plain.find((c) => c.op.reply !== undefined && c.op.errorEvent === undefined);
   if (withAck) return withAck;

@@ -127,6 +127,11 @@ const overrides = {
   ignore: z.array(z.string().min(1)).optional(),
   /** Why this case cannot run against this set-up (it documents another server configuration, say). */
   skip: z.string().min(1).optional(),
+  /**
+   * Features (declared under `features:`) the case needs the server to have (`true`) or to lack (`false`): a
+   * server run `--without` one skips the cases that need it and runs those that document its absence.
+   */
+  requires: z.record(z.string(), z.boolean()).optional(),
 };
 
 const CaseOverrides = z.strictObject(overrides);
@@ -164,6 +169,10 @@ const NamespaceFixture = z.strictObject({
 export type NamespaceFixture = z.output<typeof NamespaceFixture>;
 
 export const FixtureFileSchema = z.strictObject({
+  /** Optional capabilities a server may be run without, by name, with what they are (for `--without`). */
+  features: z
+    .record(z.string().regex(/^[\w-]+$/, 'a feature name is letters, digits, _ or -'), z.string().min(1))
+    .optional(),
   /** Loaded before every case of every namespace. */
   data: SeedDataSchema.optional(),
   /** Per namespace, by address (`/messenger`). */
@@ -294,6 +303,7 @@ export function mergeData(...parts: (SeedData | undefined)[]): SeedData {
 function checkAgainstSpec(file: FixtureFile, ir: IRDocument): { path: Path; message: string }[] {
   const out: { path: Path; message: string }[] = [];
   const addresses = ir.namespaces.map((ns) => ns.address);
+  const features = Object.keys(file.features ?? {});
   for (const [address, fixture] of Object.entries(file.namespaces)) {
     const base: Path = ['namespaces', address];
     const ns = ir.namespaces.find((n) => n.address === address);
@@ -387,6 +397,14 @@ function checkAgainstSpec(file: FixtureFile, ir: IRDocument): { path: Path; mess
             });
           }
         });
+        for (const feature of Object.keys(o.requires ?? {})) {
+          if (!features.includes(feature)) {
+            out.push({
+              path: [...path, 'requires', feature],
+              message: `no feature "${feature}" is declared under features: (declared: ${list(features)})`,
+            });
+          }
+        }
         if (o.code !== undefined && (o.expect ?? inherited.expect) !== 'failure') {
           out.push({ path: [...path, 'code'], message: 'code only applies with expect: failure' });
         }
@@ -477,6 +495,8 @@ export interface ResolvedCase {
   compare: boolean;
   ignore: string[];
   skip: string | undefined;
+  /** The features the case needs (`true`) or needs absent (`false`), the example's over the operation's. */
+  requires: Record<string, boolean>;
   expect: 'success' | 'failure' | undefined;
   code: string | undefined;
   effects: string[] | undefined;
@@ -525,6 +545,7 @@ export function resolveCase(
     compare: pick('compare') ?? true,
     ignore: [...(opFixture.ignore ?? []), ...(exFixture.ignore ?? [])],
     skip: pick('skip'),
+    requires: { ...opFixture.requires, ...exFixture.requires },
     expect: pick('expect'),
     code: pick('code'),
     effects: pick('effects'),

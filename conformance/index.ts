@@ -21,6 +21,11 @@ export interface ConformanceOptions {
   secret?: string;
   /** Only these namespaces (addresses); default: every namespace of the spec. */
   namespaces?: string[];
+  /**
+   * Features of the fixtures (`features:`) the server runs without, e.g. `ai`: the cases that need one are
+   * reported untestable, and so are the events only they cause; the cases documenting its absence run.
+   */
+  without?: string[];
   /** Only cases whose name contains this text (case-insensitive). Coverage is not judged then. */
   grep?: string;
   /** How long to wait for an ack, an event or a connection. Default 2000 ms. */
@@ -66,6 +71,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       ? options.fixtures
       : await loadFixtures(options.fixtures ?? DEFAULT_FIXTURES, ir);
   const selected = selectNamespaces(ir, options.namespaces);
+  const without = selectFeatures(fixtures, options.without);
   const grep = options.grep?.toLowerCase();
   const validator = new PayloadValidator();
   const runner = new Runner(
@@ -110,7 +116,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
         namespaces.push(summarise(ns.address, mine, undefined));
         continue;
       }
-      const plan = planNamespace(ns, fixtures, validator);
+      const plan = planNamespace(ns, fixtures, validator, without);
       const cases = plan.cases.filter((c) => matches(c, grep));
       options.onNamespace?.(ns.address, cases.length);
       for (const c of cases) record(await runner.run(plan, c));
@@ -145,20 +151,45 @@ function selectNamespaces(ir: IRDocument, wanted: string[] | undefined): IRNames
   if (wanted === undefined || wanted.length === 0) return ir.namespaces;
   const unknown = wanted.filter((address) => !ir.namespaces.some((ns) => ns.address === address));
   if (unknown.length > 0) {
-    throw new Error(
+    throw new SelectionError(
       `the spec has no namespace ${unknown.map((a) => `"${a}"`).join(', ')} (it has: ${ir.namespaces.map((ns) => ns.address).join(', ')})`,
     );
   }
   return ir.namespaces.filter((ns) => wanted.includes(ns.address));
 }
 
+function selectFeatures(fixtures: FixtureFile, without: string[] | undefined): Set<string> {
+  const declared = Object.keys(fixtures.features ?? {});
+  const unknown = (without ?? []).filter((feature) => !declared.includes(feature));
+  if (unknown.length > 0) {
+    throw new SelectionError(
+      `--without ${unknown.map((f) => `"${f}"`).join(', ')}: the fixtures declare no such feature (they declare: ${declared.join(', ') || 'none'}; add it under features: to use it)`,
+    );
+  }
+  return new Set(without);
+}
+
 function matches(c: Case, grep: string | undefined): boolean {
   return grep === undefined || c.id.toLowerCase().includes(grep);
 }
 
-/** One entry per server event: observed and valid, untestable (with the spec's reason), or a failure. */
+/**
+ * One entry per server event: observed and valid, untestable (with the spec's reason, or because only cases
+ * needing a feature the server runs without cause it), or a failure.
+ */
 function coverageResults(plan: NamespacePlan, covered: ReadonlySet<string>): CaseResult[] {
   const ns = plan.namespace;
+  // What a case that ran had to cause, and what a case skipped for a missing feature could have caused.
+  const ran = new Set(
+    plan.cases
+      .flatMap((c) => (c.kind === 'example' && c.skip === undefined ? c.effects : []))
+      .map((e) => e.event),
+  );
+  const missing = new Map<string, string>();
+  for (const c of plan.cases) {
+    if (c.kind === 'example' && c.missing !== undefined)
+      for (const e of c.op.effects) missing.set(e.event, c.missing);
+  }
   return ns.send.map((op) => {
     const base = {
       id: `${ns.address} › coverage › ${op.event}`,
@@ -170,6 +201,11 @@ function coverageResults(plan: NamespacePlan, covered: ReadonlySet<string>): Cas
     };
     if (covered.has(op.event)) return { ...base, status: 'passed' as const };
     if (op.untestable !== undefined) return { ...base, status: 'untestable' as const, reason: op.untestable };
+    const feature = ran.has(op.event) ? undefined : missing.get(op.event);
+    if (feature !== undefined) {
+      const reason = `only cases that need ${feature} cause it, and the server runs without it (--without ${feature})`;
+      return { ...base, status: 'untestable' as const, reason };
+    }
     const how = op.reserved
       ? 'the authentication cases did not see it'
       : 'no case observed a valid one: no operation declares it in x-parley-effects, or the server never sent it';
@@ -198,6 +234,14 @@ function summarise(
     untestable: count('untestable'),
     coverage,
   };
+}
+
+/** The options name a namespace the spec lacks, or a feature the fixtures do not declare. */
+export class SelectionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SelectionError';
+  }
 }
 
 export { FixtureError } from './fixtures.js';

@@ -92,8 +92,7 @@ export class Runner {
 
   async run(plan: NamespacePlan, c: Case): Promise<CaseResult> {
     const started = Date.now();
-    const skip = c.kind === 'example' ? c.fixture.skip : undefined;
-    if (skip !== undefined) {
+    if (c.skip !== undefined) {
       return {
         id: c.id,
         namespace: c.namespace.address,
@@ -102,7 +101,7 @@ export class Runner {
         status: 'untestable',
         durationMs: 0,
         failures: [],
-        reason: `${skip} (fixtures)`,
+        reason: c.skip,
       };
     }
     const run = new CaseRun(this, plan, c);

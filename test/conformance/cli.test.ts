@@ -4,6 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -25,6 +26,16 @@ async function parley(...args: string[]): Promise<{ code: number; stdout: string
     const e = error as { code: number; stdout: string; stderr: string };
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
+}
+
+/** A port nothing listens on. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 let t: TestServer;
@@ -53,5 +64,18 @@ describe('parley conformance', () => {
     expect(code).toBe(0);
     const xml = await readFile(junit, 'utf8');
     expect(xml).toContain('<testsuite name="/messenger" tests="3" failures="0"');
+  }, 60_000);
+
+  it('exits 2, saying why, for a feature the fixtures do not declare or a server that never listens', async () => {
+    const unknown = await parley('conformance', '--url', t.server.url, '--without', 'voice');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain(
+      '--without "voice": the fixtures declare no such feature (they declare: ai;',
+    );
+
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const closed = await parley('conformance', '--url', url, '--wait', '0.5');
+    expect(closed.code).toBe(2);
+    expect(closed.stderr).toContain(`${url} did not answer within 0.5 s (last try: ECONNREFUSED)`);
   }, 60_000);
 });

@@ -1,7 +1,9 @@
 /** The fixture file: its shape (zod) and its names (checked against the spec), each problem with path and line. */
 import { describe, expect, it } from 'vitest';
 import type { IRDocument, IRNamespace, IROperation } from '../../codegen/index.js';
+import { planNamespace } from '../../conformance/cases.js';
 import { FixtureError, parseFixtures, resolveCase } from '../../conformance/fixtures.js';
+import { PayloadValidator } from '../../conformance/validate.js';
 
 const op = (event: string, extra: Partial<IROperation> = {}): IROperation => ({
   id: `chat.${event}`,
@@ -117,7 +119,58 @@ describe('parseFixtures', () => {
     ]);
   });
 
+  it('wants every feature a case requires declared under features:', () => {
+    const text = GOOD.replace('      say:\n', '      say:\n        requires: { ai: true, ml: false }\n');
+    expect(problems(text)).toEqual([
+      'namespaces./chat.operations.say.requires.ai: no feature "ai" is declared under features: (declared: (none)) (line 16)',
+      'namespaces./chat.operations.say.requires.ml: no feature "ml" is declared under features: (declared: (none)) (line 16)',
+    ]);
+    expect(problems(`features: { ai: an assistant, ml: a model }\n${text}`)).toEqual([]);
+  });
+
   it('says when the file is not YAML', () => {
     expect(problems('namespaces: [')[0]).toMatch(/^: not valid YAML/);
+  });
+});
+
+describe('features a server runs without', () => {
+  const file = parseFixtures(
+    `features: { ai: an assistant }\n${GOOD.replace(
+      '          other: {',
+      '          basic: { requires: { ai: true } }\n          other: { requires: { ai: false },',
+    )}`,
+    ir,
+  );
+  const plan = (without: string[]) => {
+    const validator = new PayloadValidator();
+    try {
+      const cases = planNamespace(ns, file, validator, new Set(without)).cases;
+      return Object.fromEntries(
+        cases.filter((c) => c.kind === 'example').map((c) => [c.title, { skip: c.skip, missing: c.missing }]),
+      );
+    } finally {
+      validator.dispose();
+    }
+  };
+
+  it('runs the cases needing a feature, and skips those documenting its absence, by default', () => {
+    expect(resolveCase(file, ns, ns.receive[0]!, { example: 1 }).requires).toEqual({ ai: false });
+    expect(plan([])).toEqual({
+      'say › example "basic"': { skip: undefined, missing: undefined },
+      'say › example "other"': {
+        skip: 'documents a server without ai (run with --without ai against one)',
+        missing: undefined,
+      },
+    });
+  });
+
+  it('skips the cases needing a feature the server runs without, naming it, and runs the others', () => {
+    expect(plan(['ai'])).toEqual({
+      'say › example "basic"': {
+        skip: 'needs ai, and the server runs without it (--without ai)',
+        missing: 'ai',
+      },
+      'say › example "other"': { skip: undefined, missing: undefined },
+    });
   });
 });
