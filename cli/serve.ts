@@ -1,7 +1,7 @@
 /** `parley serve`, `parley token`, `parley seed`: run the reference server and work with its data. */
 import { readFile } from 'node:fs/promises';
 import { aiConfigFromEnv, createAssistant } from '../server/ai/index.js';
-import { startServer } from '../server/app.js';
+import { type RunningServer, startServer } from '../server/app.js';
 import { type AuthEnv, authFromEnv } from '../server/auth/index.js';
 import { rateLimitsFromEnv } from '../server/domain/ratelimit.js';
 import { loadSeedFile, openStore } from '../server/store/index.js';
@@ -15,22 +15,34 @@ export interface ServeFlags {
 
 export async function serve(flags: ServeFlags): Promise<void> {
   const ai = aiConfigFromEnv(process.env);
-  const server = await startServer({
-    port: Number(flags.port),
-    dataDir: flags.data,
-    databaseUrl: process.env.DATABASE_URL,
-    auth: authEnv(),
-    root: flags.root,
-    demo: flags.demo,
-    domain: { rateLimits: rateLimitsFromEnv(process.env.PARLEY_RATE_LIMITS) },
-    testSecret: process.env.PARLEY_TEST_SECRET || undefined,
-    ai,
-  });
+  let server: RunningServer;
+  try {
+    server = await startServer({
+      port: Number(flags.port),
+      dataDir: flags.data,
+      databaseUrl: process.env.DATABASE_URL,
+      auth: authEnv(),
+      root: flags.root,
+      demo: flags.demo,
+      domain: { rateLimits: rateLimitsFromEnv(process.env.PARLEY_RATE_LIMITS) },
+      testSecret: process.env.PARLEY_TEST_SECRET || undefined,
+      ai,
+      cluster: process.env.REDIS_URL
+        ? { url: process.env.REDIS_URL, prefix: process.env.PARLEY_REDIS_PREFIX || undefined }
+        : undefined,
+    });
+  } catch (error) {
+    // Nothing listens yet: say why in one line (a stack trace tells a user nothing here) and stop.
+    console.error(`parley serve: ${(error as Error).message}`);
+    process.exitCode = 1;
+    return;
+  }
   const lines = [
     `Parley is listening on ${server.url}`,
     `  database: ${server.store.dialect === 'sqlite' ? `SQLite in ${flags.data}/` : 'PostgreSQL (DATABASE_URL)'}`,
     `  auth:     ${server.auth.description}`,
     `  AI:       ${createAssistant(ai).description}`,
+    `  sockets:  ${server.adapter}`,
   ];
   if (server.auth.issueToken)
     lines.push('  a token:  npx parley token alice   (demo users: alice, bob, carol)');

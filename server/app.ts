@@ -13,6 +13,7 @@ import { createLogger, domainLogger, type Logger } from './log.js';
 import { mountNamespaces } from './namespaces.js';
 import { openStore, seedDemo } from './store/index.js';
 import type { KyselyStore } from './store/kysely-store.js';
+import { type Cluster, type ClusterConfig, connectCluster } from './transport/cluster.js';
 import { httpRoutes, json, messageRate } from './transport/http.js';
 import { resetRoute } from './transport/reset.js';
 import { restRoutes } from './transport/rest.js';
@@ -45,6 +46,8 @@ export interface ServerOptions {
    * hook deletes every record.
    */
   testSecret?: string;
+  /** Redis for several processes behind one address (`REDIS_URL`); unset: one process, in memory. */
+  cluster?: ClusterConfig;
 }
 
 export interface RunningServer {
@@ -56,6 +59,8 @@ export interface RunningServer {
   auth: Auth;
   store: KyselyStore;
   log: Logger;
+  /** How sockets of other processes are reached: `in-memory adapter (one process)` or the Redis adapter. */
+  adapter: string;
   close(): Promise<void>;
 }
 
@@ -63,7 +68,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const log = options.logger ?? createLogger();
   const dataDir = options.dataDir ?? 'data';
   const auth = authFromEnv(options.auth ?? {}, { dataDir });
-  const store = await openStore({ databaseUrl: options.databaseUrl, dataDir });
+  const cluster: Cluster | undefined = options.cluster ? await connectCluster(options.cluster) : undefined;
+  const store = await openStore({ databaseUrl: options.databaseUrl, dataDir }).catch(async (error) => {
+    await cluster?.close();
+    throw error;
+  });
   if (options.demo !== false) await seedDemo(store);
   const chat = new Chat(
     createDomain(store, { logger: domainLogger(log), ...options.domain }),
@@ -77,6 +86,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     // A client back within two minutes gets its rooms and the packets it missed. Middleware runs again, so the
     // token is checked and the session (presence, rooms) reopened as on a first connection.
     connectionStateRecovery: { maxDisconnectionDuration: 120_000, skipMiddlewares: false },
+    ...(cluster ? { adapter: cluster.adapter } : {}),
   });
   const mounted = mountNamespaces(
     io,
@@ -118,8 +128,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   const port = (http.address() as AddressInfo).port;
   const url = `http://${options.host ?? 'localhost'}:${port}`;
+  const adapter = cluster?.description ?? 'in-memory adapter (one process)';
   log.info(
-    { event: 'listening', url, database: store.dialect, verifier: auth.description },
+    { event: 'listening', url, database: store.dialect, verifier: auth.description, adapter },
     'parley is listening',
   );
 
@@ -132,11 +143,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     auth,
     store,
     log,
+    adapter,
     async close() {
       mounted.close();
       rate.close();
       chat.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      await cluster?.close();
       await store.close();
     },
   };

@@ -1,0 +1,146 @@
+/**
+ * Two server processes behind one address (here two servers in this process, each with its own Socket.IO
+ * server, sharing one SQLite file and one Redis): what alice does on server A reaches bob's sockets on server
+ * B, in every namespace's wire format, through the Redis Streams adapter.
+ *
+ * Needs Redis at redis://127.0.0.1:6379 (or PARLEY_TEST_REDIS_URL): skipped with the reason when it is not
+ * there, failed instead when PARLEY_REQUIRE_SERVICES=1 (CI).
+ */
+import { randomBytes } from 'node:crypto';
+import { createClient } from 'redis';
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { next, startTestServer, type TestServer } from './helpers.js';
+
+const REDIS_URL = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+async function probeRedis(): Promise<string | undefined> {
+  const client = createClient({ url: REDIS_URL, socket: { reconnectStrategy: false, connectTimeout: 2000 } });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.ping();
+    return undefined;
+  } catch (error) {
+    return `Redis at ${REDIS_URL} is unreachable (${(error as Error).message})`;
+  } finally {
+    if (client.isOpen) client.destroy();
+  }
+}
+
+const redisProblem = await probeRedis();
+const required = process.env.PARLEY_REQUIRE_SERVICES === '1';
+if (redisProblem !== undefined && !required) {
+  console.warn(
+    `skipping the Redis cluster tests: ${redisProblem}. Set PARLEY_REQUIRE_SERVICES=1 to fail instead.`,
+  );
+}
+
+describe.skipIf(redisProblem !== undefined && !required)('two servers over one Redis', () => {
+  let a: TestServer;
+  let b: TestServer;
+  const alice: Record<string, Socket> = {};
+  const bob: Record<string, Socket> = {};
+
+  beforeAll(async () => {
+    if (redisProblem !== undefined) throw new Error(`${redisProblem} (PARLEY_REQUIRE_SERVICES=1)`);
+    // A prefix of its own: parallel runs on one Redis must not hear each other.
+    const cluster = { url: REDIS_URL, prefix: `parley-test-${randomBytes(4).toString('hex')}` };
+    a = await startTestServer({ cluster });
+    b = await startTestServer({ cluster, dataDir: a.dataDir });
+    for (const ns of ['/', '/messenger', '/workspace']) {
+      alice[ns] = await a.connect(ns, 'alice');
+      bob[ns] = await b.connect(ns, 'bob');
+    }
+    // /workspace delivers a channel's messages to the sockets that joined it.
+    for (const sockets of [alice, bob]) {
+      const joined = next(sockets['/workspace']!, 'joined_channel', 5000);
+      sockets['/workspace']!.emit('join_channel', { channelId: 'general' });
+      await joined;
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+  });
+
+  it('says which adapter carries the broadcasts', () => {
+    expect(a.server.adapter).toMatch(/^Redis adapter at redis:\/\/.+ \(prefix parley-test-[0-9a-f]{8}\)$/);
+  });
+
+  it('a message sent on server A reaches bob on server B, in each namespace', async () => {
+    const content = 'From server A to server B';
+    const arrivals = [
+      next(bob['/']!, 'message:created', 5000),
+      next(bob['/messenger']!, 'receive_message', 5000),
+      next(bob['/workspace']!, 'new_message', 5000),
+    ].map((p) => p.then((payload) => JSON.stringify(payload)));
+    const ack = await alice['/']!.timeout(5000).emitWithAck('message:send', { roomId: 'general', content });
+    expect(ack).toMatchObject({ ok: true, data: { message: { content } } });
+    for (const arrived of await Promise.all(arrivals)) expect(arrived).toContain(content);
+  });
+
+  it('and back: a message sent on server B reaches alice on server A', async () => {
+    const content = 'From server B to server A';
+    const arrived = next<{ message: { content: string } }>(alice['/']!, 'message:created', 5000);
+    bob['/workspace']!.emit('send_message', { channelId: 'general', content });
+    expect((await arrived).message.content).toBe(content);
+  });
+
+  it('a room event reaches only the room: carol on server B, in no shared room, hears nothing', async () => {
+    const carol = await b.connect('/', 'carol');
+    const heard: string[] = [];
+    carol.onAny((event: string) => heard.push(event));
+    const content = 'Only for alice and bob';
+    const arrived = next(bob['/']!, 'message:created', 5000);
+    await alice['/']!.timeout(5000).emitWithAck('message:send', { roomId: 'alice-bob', content });
+    await arrived;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(heard.filter((e) => e.startsWith('message:'))).toEqual([]);
+  });
+
+  it('a client cut off from server A recovers its session on server B, with what it missed', async () => {
+    const token = await a.server.auth.issueToken!('bob');
+    const first = io(`${a.server.url}/`, { auth: { token }, transports: ['websocket'], reconnection: false });
+    await new Promise<void>((resolve, reject) => {
+      first.once('connect', resolve).once('connect_error', reject);
+    });
+    // One broadcast received, so that the session has an offset to resume from.
+    const seen = next(first, 'message:created', 5000);
+    await alice['/']!.timeout(5000).emitWithAck('message:send', {
+      roomId: 'general',
+      content: 'Before the cut',
+    });
+    await seen;
+    const { _pid: pid, _lastOffset: offset } = first as unknown as Session;
+    expect(pid).toBeTruthy();
+    const gone = new Promise((resolve) => first.once('disconnect', resolve));
+    first.io.engine.close(); // the network drops: the server keeps the session
+    await gone;
+    await new Promise((r) => setTimeout(r, 100));
+    const missed = 'Sent while bob was away';
+    await alice['/']!.timeout(5000).emitWithAck('message:send', { roomId: 'general', content: missed });
+
+    // What socket.io-client does when it reconnects, here to the other server.
+    const second = io(`${b.server.url}/`, { auth: { token }, transports: ['websocket'], autoConnect: false });
+    Object.assign(second as unknown as Session, { _pid: pid, _lastOffset: offset });
+    const replayed = next<{ message: { content: string } }>(second, 'message:created', 5000);
+    await new Promise<void>((resolve, reject) => {
+      second.once('connect', resolve).once('connect_error', reject);
+      second.connect();
+    });
+    try {
+      expect(second.recovered).toBe(true);
+      expect((await replayed).message.content).toBe(missed);
+    } finally {
+      second.disconnect();
+    }
+  });
+});
+
+/** socket.io-client's private session fields, which it sends back on reconnection. */
+interface Session {
+  _pid?: string;
+  _lastOffset?: string;
+}
