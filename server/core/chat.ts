@@ -6,7 +6,7 @@
 
 import { requireMember } from '../domain/access.js';
 import type { BroadcastPriority } from '../domain/broadcasts.js';
-import type { Call, CallType } from '../domain/calls.js';
+import type { Call, CallType, InviteInput } from '../domain/calls.js';
 import type { Domain } from '../domain/index.js';
 import { Listeners } from '../domain/listeners.js';
 import type { Logger } from '../domain/logger.js';
@@ -109,9 +109,9 @@ export class Chat {
     userId: string,
     input: SendInput,
   ): Promise<{ message: Message; sender: User; duplicate: boolean }> {
-    const { message, duplicate } = await this.domain.messages.send(userId, input);
+    const { message, duplicate, room } = await this.domain.messages.send(userId, input);
     const sender = await this.domain.users.get(userId);
-    if (!duplicate) this.bus.emit({ type: 'message.created', message, sender });
+    if (!duplicate) this.bus.emit({ type: 'message.created', message, sender, room });
     return { message, sender, duplicate };
   }
 
@@ -141,15 +141,26 @@ export class Chat {
     return result.messageIds;
   }
 
-  async forwardMessage(userId: string, messageId: string, targetRoomId: string): Promise<Message> {
+  /** A copy of the message in another room; a retried forward (same client message id) is not announced again. */
+  async forwardMessage(
+    userId: string,
+    messageId: string,
+    targetRoomId: string,
+    options: { clientMessageId?: string | null } = {},
+  ): Promise<{ message: Message; sender: User; duplicate: boolean }> {
     const original = await this.domain.messages.get(userId, messageId);
-    const { message, duplicate } = await this.domain.messages.forward(userId, messageId, targetRoomId);
+    const { message, duplicate, room } = await this.domain.messages.forward(
+      userId,
+      messageId,
+      targetRoomId,
+      options,
+    );
+    const sender = await this.domain.users.get(userId);
     if (!duplicate) {
-      const sender = await this.domain.users.get(userId);
-      this.bus.emit({ type: 'message.created', message, sender });
+      this.bus.emit({ type: 'message.created', message, sender, room });
       this.bus.emit({ type: 'message.forwarded', message, original, sender });
     }
-    return message;
+    return { message, sender, duplicate };
   }
 
   async addReaction(userId: string, messageId: string, emoji: string): Promise<ReactionResult> {
@@ -256,10 +267,7 @@ export class Chat {
     return full;
   }
 
-  async inviteCall(
-    userId: string,
-    input: { targetUserId: string; callType: CallType; offer: unknown },
-  ): Promise<Call> {
+  async inviteCall(userId: string, input: InviteInput & { offer: unknown }): Promise<Call> {
     const call = await this.domain.calls.invite(userId, input);
     this.bus.emit({
       type: 'call.invited',

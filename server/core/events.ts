@@ -22,7 +22,8 @@ export interface FileNotice {
 }
 
 export type ChatEvent =
-  | { type: 'message.created'; message: Message; sender: User }
+  /** `room`: the room it was sent to, so that no listener has to look it up. */
+  | { type: 'message.created'; message: Message; sender: User; room: Room }
   | { type: 'message.edited'; message: Message; editor: User }
   | { type: 'message.deleted'; message: Message; deleter: User }
   /** Follows the `message.created` of the copy. */

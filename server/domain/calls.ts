@@ -16,7 +16,7 @@ import { requireUser } from './access.js';
 import { type Clock, isoNow, systemClock, type TimerHandle } from './clock.js';
 import { Listeners } from './listeners.js';
 import { type Logger, silentLogger } from './logger.js';
-import { checkOneOf, invalid } from './validation.js';
+import { checkOneOf, checkText, invalid } from './validation.js';
 
 export const CALL_TYPES = ['audio', 'video'] as const;
 export type CallType = (typeof CALL_TYPES)[number];
@@ -48,6 +48,11 @@ export interface CallsOptions {
 export interface InviteInput {
   targetUserId: string;
   callType: CallType;
+  /**
+   * The call's id, when the caller names it (a dialect whose clients pick their own, so they can hang up
+   * before hearing back); it must not be the id of a call still known. Default: a new id.
+   */
+  id?: string;
 }
 
 export interface IceRelay {
@@ -92,8 +97,12 @@ export class Calls {
     if (this.liveCallOf(input.targetUserId)) {
       throw new ParleyError('CONFLICT', `cannot call ${input.targetUserId}: they are busy in another call`);
     }
+    const id = input.id === undefined ? newId('call') : checkText('id', input.id, { max: 128 });
+    if (this.calls.has(id)) {
+      throw new ParleyError('CONFLICT', `call id ${id} is already used; choose a new one for every call`);
+    }
     const call: Call = {
-      id: newId('call'),
+      id,
       callerId,
       calleeId: input.targetUserId,
       callType,

@@ -16,6 +16,7 @@ import {
   type Message,
   type MessageMetadata,
   type MessageType,
+  type Room,
 } from '../store/types.js';
 import { isModerator, requireMember, requireMessage, requireReadable, requireUser } from './access.js';
 import { type Clock, isoNow, systemClock } from './clock.js';
@@ -67,6 +68,8 @@ export interface SendInput {
 
 export interface SendResult {
   message: Message;
+  /** The room it is in (dialects that announce by room name need its kind and name). */
+  room: Room;
   /** `true` when this was a retry of an already stored message: nothing was written, don't broadcast. */
   duplicate: boolean;
 }
@@ -179,7 +182,7 @@ export class Messages {
       metadata,
       createdAt: isoNow(this.clock),
     });
-    return this.checkDuplicate(result.message, result.created, room.id, clientMessageId);
+    return this.checkDuplicate(result.message, result.created, room, clientMessageId);
   }
 
   /** Replaces the content; by the sender only, and not after a delete. */
@@ -264,7 +267,7 @@ export class Messages {
       metadata: original.metadata,
       createdAt: isoNow(this.clock),
     });
-    return this.checkDuplicate(result.message, result.created, room.id, clientMessageId);
+    return this.checkDuplicate(result.message, result.created, room, clientMessageId);
   }
 
   /** One message, if the user can see its room. */
@@ -312,17 +315,17 @@ export class Messages {
   private checkDuplicate(
     message: Message,
     created: boolean,
-    roomId: string,
+    room: Room,
     clientMessageId: string | null,
   ): SendResult {
-    if (!created && message.roomId !== roomId) {
+    if (!created && message.roomId !== room.id) {
       throw new ParleyError(
         'CONFLICT',
         `clientMessageId "${clientMessageId}" was already used for message ${message.id} in another room; ` +
           'use a new id for every new message',
       );
     }
-    return { message, duplicate: !created };
+    return { message, room, duplicate: !created };
   }
 
   private async resolveAttachments(

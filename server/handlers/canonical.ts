@@ -359,16 +359,9 @@ export function canonicalHandlers(deps: MountDeps) {
 
     async 'message:forward'({ messageId, targetRoomId, clientMessageId }, ctx) {
       limit(ctx, 'message', 'messages');
-      // As `chat.forwardMessage`, which does not take the idempotency key.
-      const original = await domain.messages.get(ctx.user.id, messageId);
-      const { message, duplicate } = await domain.messages.forward(ctx.user.id, messageId, targetRoomId, {
+      const { message, sender, duplicate } = await chat.forwardMessage(ctx.user.id, messageId, targetRoomId, {
         clientMessageId,
       });
-      const sender = await domain.users.get(ctx.user.id);
-      if (!duplicate) {
-        chat.bus.emit({ type: 'message.created', message, sender });
-        chat.bus.emit({ type: 'message.forwarded', message, original, sender });
-      }
       const reactions = duplicate ? await reactionsOf(chat, message.id) : [];
       return ok({ message: messageOut(message, sender, reactions), duplicate });
     },

@@ -22,7 +22,7 @@ import { type Assistant, AssistantError, type ChatTurn, createAssistant } from '
 import type { ChatEvent } from '../core/events.js';
 import { requireMember } from '../domain/access.js';
 import type { MountDeps } from '../namespaces.js';
-import type { Message, Room, User } from '../store/types.js';
+import type { Message, User } from '../store/types.js';
 import { userKey } from '../transport/rooms.js';
 
 /** The Socket.IO room of the sockets that joined a public room. */
@@ -296,50 +296,16 @@ export function chatterboxHandlers(deps: MountDeps) {
 }
 
 /** Tells `/chatterbox` clients what happened anywhere in the chat, in this dialect's words. */
-export function chatterboxEvents(emit: Emitter<ChatterboxContract>, deps: MountDeps) {
-  const { store } = deps.chat.domain;
-  // `room-message` needs the room's kind and name, which `message.created` does not carry: looked up once,
-  // and the announcements of one room kept in order while a look-up is under way.
-  const rooms = new Map<string, Pick<Room, 'kind' | 'name'>>();
-  const pending = new Map<string, Promise<void>>();
-  const remember = (room: Room) => {
-    if (rooms.size >= 10_000) rooms.clear();
-    rooms.set(room.id, { kind: room.kind, name: room.name });
-  };
-  const withRoom = (roomId: string, work: (room: Pick<Room, 'kind' | 'name'> | undefined) => void): void => {
-    const known = rooms.get(roomId);
-    const queued = pending.get(roomId);
-    if (known && !queued) {
-      work(known);
-      return;
-    }
-    const run = (queued ?? Promise.resolve())
-      .then(async () => {
-        if (!rooms.has(roomId)) {
-          const room = await store.getRoom(roomId);
-          if (room) remember(room);
-        }
-        work(rooms.get(roomId));
-      })
-      .catch((error: unknown) =>
-        deps.log.error({ err: error, nsp: '/chatterbox', room: roomId }, 'could not announce a room message'),
-      );
-    pending.set(roomId, run);
-    void run.then(() => {
-      if (pending.get(roomId) === run) pending.delete(roomId);
-    });
-  };
-
+export function chatterboxEvents(emit: Emitter<ChatterboxContract>) {
   return (event: ChatEvent): void => {
     switch (event.type) {
       case 'message.created': {
-        const { message, sender } = event;
+        const { message, sender, room } = event;
         // The dialect's content is 1 to 5000 characters: a message of another dialect that is only an
         // attachment has nothing to show here.
         if (message.content === '') return;
         emit.to(conversationKey(message.roomId)).emit('new-message', chatterboxMessage(message, sender));
-        withRoom(message.roomId, (room) => {
-          if (room?.kind !== 'public' || !room.name) return;
+        if (room.kind === 'public' && room.name) {
           emit.to(publicRoomKey(message.roomId)).emit('room-message', {
             _id: message.id,
             roomName: room.name,
@@ -347,12 +313,9 @@ export function chatterboxEvents(emit: Emitter<ChatterboxContract>, deps: MountD
             content: message.content,
             createdAt: message.createdAt,
           });
-        });
+        }
         return;
       }
-      case 'room.updated':
-        if (rooms.has(event.room.id)) remember(event.room);
-        return;
       case 'typing.changed': {
         const target = emit.to(conversationKey(event.roomId)).except(userKey(event.user.id));
         const payload = typist(event.roomId, event.user);

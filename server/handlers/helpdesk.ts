@@ -99,60 +99,6 @@ const ROOM_PREFIX = roomKey('');
 
 const now = () => new Date().toISOString();
 
-// Call ids.
-
-/**
- * `call:invite` may name its call (so the caller can hang up before an answer, having heard nothing back);
- * the domain picks its own ids. This maps the caller's id to the domain's and back, for the handlers and the
- * event translation alike (one map per chat core, so every mount of the dialect shares it). Finished calls
- * stay mapped, up to `limit`, so that a reused id is a `CONFLICT` and a late `call:end` finds its call.
- */
-class CallIds {
-  private readonly byClient = new Map<string, string>();
-  private readonly byCall = new Map<string, string>();
-  private readonly limit: number;
-
-  constructor(limit = 1000) {
-    this.limit = limit;
-  }
-
-  taken(clientId: string): boolean {
-    return this.byClient.has(clientId);
-  }
-
-  add(clientId: string, callId: string): void {
-    this.byClient.set(clientId, callId);
-    this.byCall.set(callId, clientId);
-    for (const [oldClient, oldCall] of this.byClient) {
-      if (this.byClient.size <= this.limit) break;
-      this.byClient.delete(oldClient);
-      this.byCall.delete(oldCall);
-    }
-  }
-
-  /** The domain's id of the call a client names. */
-  toCall(id: string | number): string {
-    const text = storeId(id);
-    return this.byClient.get(text) ?? text;
-  }
-
-  /** The id clients know the call by. */
-  toWire(callId: string): string {
-    return this.byCall.get(callId) ?? callId;
-  }
-}
-
-const callIdsByChat = new WeakMap<Chat, CallIds>();
-
-function callIdsOf(chat: Chat): CallIds {
-  let ids = callIdsByChat.get(chat);
-  if (!ids) {
-    ids = new CallIds();
-    callIdsByChat.set(chat, ids);
-  }
-  return ids;
-}
-
 /** Runs work for the same key one after the other (joins and leaves of one user's tabs, say). */
 function serialized(): <T>(key: string, work: () => Promise<T>) => Promise<T> {
   const tails = new Map<string, Promise<unknown>>();
@@ -171,7 +117,6 @@ function serialized(): <T>(key: string, work: () => Promise<T>) => Promise<T> {
 
 export function helpdeskHandlers(deps: MountDeps) {
   const { chat } = deps;
-  const calls = callIdsOf(chat);
   const perUser = serialized();
   const perSocket = serialized();
 
@@ -225,9 +170,7 @@ export function helpdeskHandlers(deps: MountDeps) {
     if (!call || (call.callerId !== userId && call.calleeId !== userId)) return;
     const other = call.callerId === userId ? call.calleeId : call.callerId;
     if (other !== targetUserId) {
-      throw forbidden(
-        `cannot ${action} call ${calls.toWire(call.id)}: targetUserId must be the other party, ${other}`,
-      );
+      throw forbidden(`cannot ${action} call ${call.id}: targetUserId must be the other party, ${other}`);
     }
   };
 
@@ -369,36 +312,28 @@ export function helpdeskHandlers(deps: MountDeps) {
       if (target !== user.id && !chat.domain.presence.isOnline(target)) {
         throw new ParleyError('NOT_FOUND', `cannot call ${target}: they are not online`);
       }
-      if (callId === undefined) {
-        await chat.inviteCall(user.id, { targetUserId: target, callType, offer });
-        return;
-      }
-      if (calls.taken(callId) || chat.domain.calls.get(callId)) {
-        throw new ParleyError(
-          'CONFLICT',
-          `call id ${callId} is already used; choose a new one for every call`,
-        );
-      }
-      // The core's inviteCall announces before it returns: map the caller's id first, then announce.
-      const call = await chat.domain.calls.invite(user.id, { targetUserId: target, callType });
-      calls.add(callId, call.id);
-      chat.bus.emit({ type: 'call.invited', call, caller: await chat.domain.users.get(user.id), offer });
+      await chat.inviteCall(user.id, {
+        targetUserId: target,
+        callType,
+        offer,
+        ...(callId === undefined ? {} : { id: storeId(callId) }),
+      });
     },
 
     'call:accept'({ callId, answer, targetUserId }, { user }) {
-      const id = calls.toCall(callId);
+      const id = storeId(callId);
       requireOtherParty(chat.domain.calls.get(id), user.id, storeId(targetUserId), 'accept');
       chat.acceptCall(user.id, id, answer);
     },
 
     'call:reject'({ callId, targetUserId }, { user }) {
-      const id = calls.toCall(callId);
+      const id = storeId(callId);
       requireOtherParty(chat.domain.calls.get(id), user.id, storeId(targetUserId), 'reject');
       chat.rejectCall(user.id, id);
     },
 
     'call:end'({ callId, targetUserId }, { user }) {
-      const id = calls.toCall(callId);
+      const id = storeId(callId);
       const call = chat.domain.calls.get(id);
       requireOtherParty(call, user.id, storeId(targetUserId), 'end');
       // Ending a call that is already over changes nothing.
@@ -466,9 +401,7 @@ async function requireMessageIn(chat: Chat, messageId: string, roomId: string): 
 /** Tells `/helpdesk` clients what happened anywhere in the chat, in this dialect's words. */
 export function helpdeskEvents(emit: Emitter<HelpdeskContract>, deps: MountDeps) {
   const { chat } = deps;
-  const calls = callIdsOf(chat);
   const signedIn = emit.to(SIGNED_IN);
-  const callId = (call: Call) => calls.toWire(call.id);
 
   return (event: ChatEvent): void => {
     switch (event.type) {
@@ -614,7 +547,7 @@ export function helpdeskEvents(emit: Emitter<HelpdeskContract>, deps: MountDeps)
       }
       case 'call.invited':
         emit.to(userKey(event.call.calleeId)).emit('call:incoming', {
-          callId: callId(event.call),
+          callId: event.call.id,
           from: wireId(event.caller.id),
           fromName: event.caller.displayName,
           callType: event.call.callType,
@@ -624,12 +557,12 @@ export function helpdeskEvents(emit: Emitter<HelpdeskContract>, deps: MountDeps)
         return;
       case 'call.accepted':
         emit.to(userKey(event.call.callerId)).emit('call:accepted', {
-          callId: callId(event.call),
+          callId: event.call.id,
           answer: event.answer as wire.HelpdeskSessionDescriptionInput,
         });
         return;
       case 'call.rejected':
-        emit.to(userKey(event.call.callerId)).emit('call:rejected', { callId: callId(event.call) });
+        emit.to(userKey(event.call.callerId)).emit('call:rejected', { callId: event.call.id });
         return;
       case 'call.ended': {
         const { call } = event;
@@ -638,7 +571,7 @@ export function helpdeskEvents(emit: Emitter<HelpdeskContract>, deps: MountDeps)
           call.endedBy === null
             ? [userKey(call.callerId), userKey(call.calleeId)]
             : [userKey(call.endedBy === call.callerId ? call.calleeId : call.callerId)];
-        emit.to(to).emit('call:ended', { callId: callId(call) });
+        emit.to(to).emit('call:ended', { callId: call.id });
         return;
       }
       case 'call.ice':

@@ -160,7 +160,7 @@ export function workspaceHandlers({ chat }: WorkspaceDeps) {
       const source = await requirePlace(chat, user.id, 'channel', channelId);
       const target = await requirePlace(chat, user.id, 'channel', targetChannelId);
       await messageIn(source, messageId);
-      const copy = await chat.forwardMessage(user.id, messageId, target.id);
+      const { message: copy } = await chat.forwardMessage(user.id, messageId, target.id);
       // The confirmation is for the socket that asked (the copy reaches the target's room as new_message).
       emit.toSocket(socket).emit('message_forwarded', {
         messageId,

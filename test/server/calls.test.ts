@@ -32,6 +32,25 @@ describe('calls', () => {
     await expectError(() => calls.end('alice', call.id), 'CONFLICT', /already ended/);
   });
 
+  it('takes the id a caller names, once: a finished call still holds it', async () => {
+    const { calls } = await setup();
+    const call = await calls.invite('alice', { targetUserId: 'bob', callType: 'audio', id: 'my-call-1' });
+    expect(call.id).toBe('my-call-1');
+    expect(calls.accept('bob', 'my-call-1').state).toBe('accepted');
+    calls.end('alice', 'my-call-1');
+    await expectError(
+      calls.invite('alice', { targetUserId: 'bob', callType: 'audio', id: 'my-call-1' }),
+      'CONFLICT',
+      /call id my-call-1 is already used; choose a new one for every call/,
+    );
+    await expectError(
+      calls.invite('alice', { targetUserId: 'bob', callType: 'audio', id: ' ' }),
+      'VALIDATION_FAILED',
+      /id.*must not be empty/,
+    );
+    expect((await calls.invite('alice', { targetUserId: 'bob', callType: 'audio' })).id).toMatch(/^call_/);
+  });
+
   it('relays ICE candidates only between the parties of a ringing or active call', async () => {
     const { calls } = await setup();
     const call = await calls.invite('alice', { targetUserId: 'bob', callType: 'audio' });

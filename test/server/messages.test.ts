@@ -93,7 +93,8 @@ describe.each(backends)('messages on $name', (backend: Backend) => {
       content: 'once',
       clientMessageId: 'c-1',
     });
-    expect(retry).toEqual({ message: first.message, duplicate: true });
+    expect(retry).toEqual({ message: first.message, room: first.room, duplicate: true });
+    expect(retry.room).toMatchObject({ id: 'general', kind: 'channel', name: 'general' });
     const other = await domain.messages.send('bob', {
       roomId: 'general',
       content: 'once',
@@ -352,7 +353,7 @@ describe('messages across a restart', () => {
         content: 'persist me',
         clientMessageId: 'p1',
       });
-      expect(retry).toEqual({ message: sent.message, duplicate: true });
+      expect(retry).toEqual({ message: sent.message, room: sent.room, duplicate: true });
     } finally {
       await second.close();
     }
