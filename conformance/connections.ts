@@ -47,6 +47,19 @@ export class EventLog {
     return this.entries.slice(mark).filter(match);
   }
 
+  /**
+   * Resolves once nothing has arrived for `ms` (at most `maxMs` in all): on a loaded machine the events of a
+   * set-up step can trail it, and must not be counted as the next step's.
+   */
+  async quiet(ms: number, maxMs: number): Promise<void> {
+    const deadline = Date.now() + maxMs;
+    for (;;) {
+      const before = this.entries.length;
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      if (this.entries.length === before || Date.now() >= deadline) return;
+    }
+  }
+
   /** The first entry from `mark` on that matches, waiting up to `ms` for it; `undefined` if none came. */
   waitFor(mark: number, match: (entry: Received) => boolean, ms: number): Promise<Received | undefined> {
     const found = this.since(mark, match)[0];

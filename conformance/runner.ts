@@ -240,8 +240,8 @@ class CaseRun {
     const actor = await this.connect('actor', this.users.actor, { authenticate: fixture.authenticate });
     await this.joinRooms(fixture.joiners, fixture.joinWith);
     for (const step of fixture.before) await this.step(step);
-    // Events sent on connection (presence, welcomes) arrive before the case's own are counted.
-    await sleep(SETTLE_MS);
+    // Events sent on connection (presence, welcomes) and by the set-up arrive before the case's own are counted.
+    await this.settle();
 
     const mark = this.log.mark();
     const args = argsOf(op.message.payload, this.fill(c.payload));
@@ -433,12 +433,17 @@ class CaseRun {
     await this.reset(this.namespaceData());
     await this.connect('observer', this.users.observer);
     await this.connect('outsider', this.users.outsider);
-    await sleep(SETTLE_MS);
+    await this.settle();
     const actor = await this.connect('actor', this.users.actor);
-    await sleep(this.options.quietMs);
+    await this.log.quiet(this.options.quietMs, this.options.timeoutMs);
     actor.close();
     this.connections.delete('actor');
-    await sleep(this.options.quietMs);
+    await this.log.quiet(this.options.quietMs, this.options.timeoutMs);
+  }
+
+  /** Waits until no event has come for a short while. */
+  private settle(): Promise<void> {
+    return this.log.quiet(SETTLE_MS, this.options.timeoutMs);
   }
 
   // Checks.
@@ -932,19 +937,23 @@ class CaseRun {
     }
     const own = fixture.join;
     if (fixture.outsiderRoom !== undefined && own) {
+      // Nobody else is in that room: only the outsider's own connection can hear its `until`, and an event
+      // of the joins above that arrives late must not stand in for it.
       await this.step(
         { as: 'outsider', event: own.event, payload: own.payload, until: own.until },
         fixture.outsiderRoom,
+        'outsider',
       );
     }
   }
 
   /** Sends a set-up event (`repeat` times) and waits for its ack, its `until` event, or a short pause. */
-  private async step(step: Step, room = this.room): Promise<void> {
-    for (let i = 0; i < (step.repeat ?? 1); i++) await this.stepOnce(step, room);
+  private async step(step: Step, room = this.room, untilOn?: string): Promise<void> {
+    for (let i = 0; i < (step.repeat ?? 1); i++) await this.stepOnce(step, room, untilOn);
   }
 
-  private async stepOnce(step: Step, room: string | undefined): Promise<void> {
+  /** `untilOn`: the connection (label) the `until` event must arrive on; default any. */
+  private async stepOnce(step: Step, room: string | undefined, untilOn: string | undefined): Promise<void> {
     const conn = this.connections.get(step.as);
     if (!conn)
       this.abort(`the step "${step.event}" is sent as ${step.as}, who is not connected in this case`);
@@ -970,7 +979,7 @@ class CaseRun {
     if (step.until !== undefined) {
       const got = await this.log.waitFor(
         mark,
-        (e) => e.event === step.until || refusal(e),
+        (e) => (e.event === step.until && (untilOn === undefined || e.label === untilOn)) || refusal(e),
         this.options.timeoutMs,
       );
       if (!got)
