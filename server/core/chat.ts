@@ -6,7 +6,7 @@
 
 import { requireMember } from '../domain/access.js';
 import type { BroadcastPriority } from '../domain/broadcasts.js';
-import type { Call, CallType, InviteInput } from '../domain/calls.js';
+import type { Call, InviteInput } from '../domain/calls.js';
 import type { Domain } from '../domain/index.js';
 import { Listeners } from '../domain/listeners.js';
 import type { Logger } from '../domain/logger.js';
@@ -102,6 +102,8 @@ export class Chat {
     if (!wentOffline) return;
     const user = await this.domain.users.get(userId);
     this.bus.emit({ type: 'presence.offline', user, lastSeen: state.lastSeen ?? new Date().toISOString() });
+    // Nobody is left to talk: the other party of a call hears it end.
+    for (const call of this.domain.calls.hangUpAll(userId)) this.bus.emit({ type: 'call.ended', call });
   }
 
   /** Stored before it resolves; a retried send (same client message id) is not announced again. */

@@ -466,11 +466,6 @@ export function helpdeskEvents(emit: Emitter<HelpdeskContract>, deps: MountDeps)
           status: 'offline',
           connectionCount: 0,
         });
-        // The core does not end the calls of a user who went offline; the other party must hear of it.
-        queueMicrotask(() => {
-          for (const call of chat.domain.calls.hangUpAll(event.user.id))
-            chat.bus.emit({ type: 'call.ended', call });
-        });
         return;
       }
       case 'presence.status':

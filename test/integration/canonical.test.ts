@@ -1003,6 +1003,24 @@ describe('/: timers, rate limits and the assistant (a second server with short t
     expect(quick.server.chat.domain.typing.typingIn('alice-bob')).toEqual([]);
   });
 
+  it("ends a call when a party's last tab closes, for the other party", async () => {
+    // Frank has no other tab anywhere (other tests leave alice's open).
+    await quick.server.chat.domain.users.ensure('frank');
+    const [frank, bob] = [await client('frank', quick), await client('bob', quick)];
+    const offer = { type: 'offer' as const, sdp: 'v=0\r\n' };
+    const { call } = okData(await frank.callInvite({ targetUserId: 'bob', callType: 'audio', offer }));
+    const ended = waitFor(bob, 'call:ended', (e) => e.callId === call.id);
+    frank.socket.disconnect();
+    expect(await ended).toEqual({
+      callId: call.id,
+      callerId: 'frank',
+      calleeId: 'bob',
+      reason: 'ended',
+      endedBy: 'frank',
+    });
+    expect(quick.server.chat.domain.calls.get(call.id)?.state).toBe('ended');
+  });
+
   it('ends a call nobody answers as missed, for both parties', async () => {
     const [alice, bob] = [await client('alice', quick), await client('bob', quick)];
     const offer = { type: 'offer' as const, sdp: 'v=0\r\n' };
