@@ -24,7 +24,10 @@ export interface Broadcast {
 
 export interface BroadcastsOptions {
   clock?: Clock;
-  /** Longest broadcast, in characters. Default 1000. */
+  /**
+   * Longest broadcast, in characters. Default 5000, the longest any namespace allows (`/helpdesk`'s
+   * message content); a namespace that allows less says so in its schema, which is checked first.
+   */
   maxLength?: number;
 }
 
@@ -36,7 +39,7 @@ export class Broadcasts {
   constructor(store: Store, options: BroadcastsOptions = {}) {
     this.store = store;
     this.clock = options.clock ?? systemClock;
-    this.maxLength = options.maxLength ?? 1000;
+    this.maxLength = options.maxLength ?? 5000;
   }
 
   /** Validates and authorizes a broadcast (workspace admins only); the adapter sends it to everyone. */

@@ -19,7 +19,7 @@ describe('broadcasts', () => {
     expect((await domain.broadcasts.send('carol', { message: 'hi' })).priority).toBe('normal');
   });
 
-  it('refuses members, empty and unknown priorities', async () => {
+  it('refuses members, empty or too long messages and unknown priorities', async () => {
     const { domain } = await openWorld();
     await expectError(
       domain.broadcasts.send('alice', { message: 'everyone look at me' }),
@@ -27,6 +27,13 @@ describe('broadcasts', () => {
       /only workspace admins may, and alice is a member/,
     );
     await expectError(domain.broadcasts.send('carol', { message: ' ' }), 'VALIDATION_FAILED');
+    // As long as /helpdesk's schema allows, and no longer.
+    expect((await domain.broadcasts.send('carol', { message: 'x'.repeat(5000) })).message).toHaveLength(5000);
+    await expectError(
+      domain.broadcasts.send('carol', { message: 'x'.repeat(5001) }),
+      'VALIDATION_FAILED',
+      /5001 characters long; the limit is 5000/,
+    );
     await expectError(
       domain.broadcasts.send('carol', { message: 'x', priority: 'urgent' as never }),
       'VALIDATION_FAILED',
