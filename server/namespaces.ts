@@ -5,6 +5,7 @@
  */
 import type { Namespace, Server, Socket } from 'socket.io';
 import { canonicalContract } from '../generated/canonical/contract.gen.js';
+import { registerCanonical } from '../generated/canonical/server.gen.js';
 import { chatterboxContract } from '../generated/chatterbox/contract.gen.js';
 import { registerChatterbox } from '../generated/chatterbox/server.gen.js';
 import { helpdeskContract } from '../generated/helpdesk/contract.gen.js';
@@ -21,12 +22,7 @@ import type { BindOptions, BoundNamespace, Emitter } from '../runtime/server.js'
 import type { Assistant } from './ai/index.js';
 import type { Chat } from './core/chat.js';
 import type { ChatEvent } from './core/events.js';
-import {
-  canonicalEvents,
-  canonicalHandlers,
-  canonicalRegister,
-  canonicalWelcome,
-} from './handlers/canonical.js';
+import { canonicalEvents, canonicalHandlers, canonicalWelcome } from './handlers/canonical.js';
 import { chatterboxEvents, chatterboxHandlers, chatterboxWelcome } from './handlers/chatterbox.js';
 import { helpdeskEvents, helpdeskHandlers } from './handlers/helpdesk.js';
 import { messengerEvents, messengerHandlers } from './handlers/messenger.js';
@@ -57,7 +53,10 @@ export interface Dialect<C extends NamespaceContract, H> {
   register(nsp: Namespace, handlers: H, options?: BindOptions<User>): BoundNamespace<C>;
   handlers(deps: MountDeps): H;
   events(emit: Emitter<C>, deps: MountDeps): (event: ChatEvent) => void;
-  /** The payload of the contract's `auth.welcome` event for this user. */
+  /**
+   * The payload of the contract's `auth.welcome` event for this user, computed during the handshake (it may
+   * read the store) and emitted as the connection opens, before anything else.
+   */
   welcome?(user: User, deps: MountDeps): unknown;
 }
 
@@ -116,7 +115,7 @@ export function mountNamespaces(io: Server, deps: MountDeps, options: { root?: s
   if (!rootTaken) {
     mount({
       contract: canonicalContract,
-      register: canonicalRegister(deps),
+      register: registerCanonical,
       handlers: canonicalHandlers,
       events: canonicalEvents,
       welcome: canonicalWelcome,
@@ -176,19 +175,34 @@ function handshake<C extends NamespaceContract, H>(
 ): void {
   const { auth } = dialect.contract;
   const refused = new WeakMap<Socket, Error & { data: { code: string; message: string } }>();
+  const welcomes = new WeakMap<Socket, unknown>();
+  const admit = async (socket: Socket): Promise<void> => {
+    const user = await authenticate(deps, tokenFrom(socket, auth.handshake));
+    await openSession(deps, socket, user);
+    if (!auth.welcome || !dialect.welcome) return;
+    try {
+      welcomes.set(socket, await dialect.welcome(user, deps));
+    } catch (error) {
+      // Refused now, the socket never connects, so its `disconnect` never comes: close the session here.
+      await deps.chat.disconnect(user.id, socket.id);
+      throw error;
+    }
+  };
   nsp.use((socket, next) => {
-    authenticate(deps, tokenFrom(socket, auth.handshake))
-      .then((user) => openSession(deps, socket, user))
+    admit(socket)
       .then(() => next())
       .catch((error: unknown) => {
-        const refusal =
-          error instanceof Error && 'data' in error
-            ? (error as Error & { data: { code: string; message: string } })
-            : connectError('INTERNAL', 'Authentication error: the server failed');
-        deps.log.info(
-          { event: 'connect_error', nsp: nsp.name, reason: refusal.message },
-          'handshake refused',
-        );
+        let refusal: Error & { data: { code: string; message: string } };
+        if (error instanceof Error && 'data' in error) {
+          refusal = error as typeof refusal;
+          deps.log.info(
+            { event: 'connect_error', nsp: nsp.name, reason: refusal.message },
+            'handshake refused',
+          );
+        } else {
+          refusal = connectError('INTERNAL', 'The server could not open the session; try again');
+          deps.log.error({ err: error, event: 'connect_error', nsp: nsp.name }, 'could not open the session');
+        }
         if (!auth.reject) return next(refusal);
         refused.set(socket, refusal);
         next();
@@ -208,9 +222,8 @@ function handshake<C extends NamespaceContract, H>(
       socket.disconnect(true);
       return;
     }
-    const user = (socket.data as SessionData).user;
     const emit = emitter()?.toSocket(socket).emit as ((event: string, payload: unknown) => void) | undefined;
     // Through the validating emitter: the welcome is checked against the spec like every other emit.
-    if (auth.welcome && dialect.welcome && user) emit?.(auth.welcome, dialect.welcome(user, deps));
+    if (auth.welcome && welcomes.has(socket)) emit?.(auth.welcome, welcomes.get(socket));
   });
 }

@@ -8,16 +8,11 @@
  * of the user in this namespace.
  */
 import { randomBytes } from 'node:crypto';
-import type { Namespace } from 'socket.io';
 import type { CanonicalContract } from '../../generated/canonical/contract.gen.js';
 import type * as wire from '../../generated/canonical/schemas.gen.js';
-import {
-  type CanonicalContext,
-  type CanonicalHandlers,
-  registerCanonical,
-} from '../../generated/canonical/server.gen.js';
+import type { CanonicalContext, CanonicalHandlers } from '../../generated/canonical/server.gen.js';
 import { isParleyError, OutboundValidationError, ParleyError } from '../../runtime/errors.js';
-import type { BindOptions, BoundNamespace, Emitter } from '../../runtime/server.js';
+import type { Emitter } from '../../runtime/server.js';
 import {
   type Assistant,
   AssistantError,
@@ -33,7 +28,6 @@ import type { PresenceState } from '../domain/presence.js';
 import type { MountDeps } from '../namespaces.js';
 import type { RoomOfUser } from '../store/store.js';
 import type { Attachment, Message, Room, User } from '../store/types.js';
-import { connectError, type SessionData } from '../transport/handshake.js';
 import { roomKey, userKey } from '../transport/rooms.js';
 
 /** What a deleted message's content becomes (the domain's default, so every dialect shows the same). */
@@ -49,51 +43,11 @@ const now = () => new Date().toISOString();
 
 // ------------------------------------------------------------------------------------------------ session
 
-/**
- * `session:ready` payloads computed while the handshake runs (the welcome itself is emitted synchronously on
- * connection, before any other event), keyed by the socket's own user object.
- */
-const prepared = new WeakMap<User, wire.SessionReadyPayloadInput>();
-
-/**
- * `registerCanonical`, plus a middleware after the handshake's that prepares the socket's `session:ready`:
- * building it needs the store (rooms, unread counts), and the welcome hook is synchronous.
- */
-export function canonicalRegister(deps: MountDeps) {
-  return (
-    nsp: Namespace,
-    handlers: CanonicalHandlers<User>,
-    options?: BindOptions<User>,
-  ): BoundNamespace<CanonicalContract> => {
-    nsp.use((socket, next) => {
-      const user = (socket.data as SessionData).user;
-      if (!user) return next();
-      sessionReady(deps.chat, user).then(
-        (payload) => {
-          prepared.set(user, payload);
-          next();
-        },
-        (error: unknown) => {
-          deps.log.error({ err: error, user: user.id, nsp: nsp.name }, 'could not open the session');
-          next(connectError('INTERNAL', 'The server could not open the session; try again'));
-        },
-      );
-    });
-    return registerCanonical(nsp, handlers, options);
-  };
-}
-
-/** The `session:ready` welcome for a socket that passed the handshake. */
-export function canonicalWelcome(user: User, deps: MountDeps): wire.SessionReadyPayloadInput {
-  const payload = prepared.get(user);
-  prepared.delete(user);
-  if (payload) return payload;
-  // Only reachable if the namespace was registered without `canonicalRegister`: the profile, and no rooms.
-  deps.log.warn({ user: user.id, nsp: '/' }, 'session:ready without prepared rooms');
-  return { user: profile(deps.chat, user), rooms: [], serverTime: now() };
-}
-
-async function sessionReady(chat: Chat, user: User): Promise<wire.SessionReadyPayloadInput> {
+/** The `session:ready` welcome: who the user is and their rooms with unread counts. */
+export async function canonicalWelcome(
+  user: User,
+  { chat }: MountDeps,
+): Promise<wire.SessionReadyPayloadInput> {
   return { user: profile(chat, user), rooms: await roomEntries(chat, user.id), serverTime: now() };
 }
 

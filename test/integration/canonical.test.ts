@@ -9,7 +9,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { io, type Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   type CanonicalClient,
   type CanonicalServerListeners,
@@ -177,6 +177,30 @@ describe('/: handshake and session', () => {
     const unread = await t.server.chat.domain.receipts.unreadCounts('alice');
     for (const entry of payload.rooms) expect(entry.unreadCount).toBe(unread[entry.room.id] ?? 0);
     expect(Math.abs(Date.parse(payload.serverTime) - Date.now())).toBeLessThan(60_000);
+  });
+
+  it('refuses the connection with INTERNAL when the welcome cannot be built, and leaves the user offline', async () => {
+    await t.server.chat.domain.users.ensure('grace');
+    const receipts = t.server.chat.domain.receipts;
+    const spy = vi.spyOn(receipts, 'unreadCounts').mockRejectedValueOnce(new Error('disk on fire'));
+    try {
+      const error = await connected(await rawSocket(t, 'grace')).then(
+        () => undefined,
+        (e: Error & { data?: unknown }) => e,
+      );
+      expect(error?.data).toEqual({
+        code: 'INTERNAL',
+        message: 'The server could not open the session; try again',
+      });
+      expect(t.server.chat.domain.presence.isOnline('grace')).toBe(false);
+    } finally {
+      spy.mockRestore();
+    }
+    // The next attempt, with the store answering again, is welcomed.
+    const socket = await rawSocket(t, 'grace');
+    const ready = new Promise<PayloadOf<'session:ready'>>((resolve) => socket.once('session:ready', resolve));
+    await connected(socket);
+    expect((await ready).user.id).toBe('grace');
   });
 
   it('takes the token from the query string too', async () => {
