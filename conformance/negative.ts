@@ -2,8 +2,10 @@
  * Invalid payloads derived from an operation's payload schema, each wrong in exactly one way, starting from a
  * valid payload (the operation's example): a required field missing, a field of the wrong type, an unknown
  * property where `additionalProperties: false`, a string over its `maxLength`, a value outside its `enum`,
- * and a payload of the wrong kind altogether. Only top-level fields (and the items of a list payload) are
- * mutated. Every candidate is checked against the schema, so none that is in fact valid is kept.
+ * a string under its `minLength`, a number outside its range, and a payload of the wrong kind altogether.
+ * Fields are mutated at the top level and inside nested objects and lists of objects (two levels down); a
+ * list payload through its first item. Every candidate is checked against the schema, so none that is in
+ * fact valid is kept.
  */
 import type { IRPayload, JsonSchema } from '../codegen/index.js';
 import { branchFor, isSchema, jsonTypes, typesOf } from './compare.js';
@@ -58,52 +60,103 @@ export function invalidPayloads(
     add(`wrong kind of payload (${kindOf(wrongKind.value)}, not ${describeTypes(root)})`, [wrongKind.value]);
   }
 
-  if (base !== null && typeof base === 'object' && !Array.isArray(base)) {
-    const object = base as Record<string, unknown>;
-    const properties = isSchema(schema.properties) ? (schema.properties as Record<string, JsonSchema>) : {};
-    const required = (Array.isArray(schema.required) ? schema.required : []).filter(
-      (key): key is string => typeof key === 'string',
-    );
-    for (const key of required) {
-      const { [key]: _dropped, ...rest } = object;
-      add(`"${key}" missing`, [rest]);
-    }
-    for (const [key, property] of Object.entries(properties)) {
-      if (!isSchema(property)) continue;
-      const other = otherTypeValue(property);
-      if (other.found) {
-        add(`"${key}" of the wrong type (${kindOf(other.value)})`, [{ ...object, [key]: other.value }]);
-      }
-      const tooLong = overMaxLength(property);
-      if (tooLong !== undefined) {
-        add(`"${key}" over its maxLength (${tooLong.length} characters)`, [{ ...object, [key]: tooLong }]);
-      }
-      const outside = outsideEnum(property);
-      if (outside.found) add(`"${key}" outside its enum`, [{ ...object, [key]: outside.value }]);
-    }
-    if (schema.additionalProperties === false) {
-      add(`unknown property "${UNKNOWN_PROPERTY}"`, [{ ...object, [UNKNOWN_PROPERTY]: true }]);
-    }
+  if (isObject(base)) {
+    for (const m of objectMutations(schema, base, '', 0)) add(m.name, [m.value]);
   } else if (Array.isArray(base)) {
     const items = isSchema(schema.items) ? schema.items : undefined;
     if (items !== undefined) {
       const first = base.length > 0 ? base : [sampleOf(items)];
-      const replaceFirst = (value: unknown) => [value, ...first.slice(1)];
-      const other = otherTypeValue(items);
-      if (other.found) add(`an item of the wrong type (${kindOf(other.value)})`, [replaceFirst(other.value)]);
-      const tooLong = overMaxLength(items);
-      if (tooLong !== undefined) {
-        add(`an item over its maxLength (${tooLong.length} characters)`, [replaceFirst(tooLong)]);
-      }
-      const outside = outsideEnum(items);
-      if (outside.found) add('an item outside its enum', [replaceFirst(outside.value)]);
+      for (const [what, value] of slotMutations(items)) add(`an item ${what}`, [[value, ...first.slice(1)]]);
     }
   } else {
-    const tooLong = overMaxLength(schema);
-    if (tooLong !== undefined) add(`over its maxLength (${tooLong.length} characters)`, [tooLong]);
-    const outside = outsideEnum(schema);
-    if (outside.found) add('outside its enum', [outside.value]);
+    for (const [what, value] of slotMutations(schema))
+      if (!what.startsWith('of the wrong')) add(what, [value]);
   }
+  return out;
+}
+
+/** How deep inside the payload fields are mutated (`offer.sdp` is depth 1). */
+const MAX_DEPTH = 2;
+
+interface Mutation {
+  name: string;
+  value: unknown;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/**
+ * An object's mutations, each one field wrong (`prefix` names where the object is: `offer.`): required fields
+ * missing, each field's slot mutations, an unknown property where none is allowed, then the same inside the
+ * fields that hold objects (or lists of them, through their first item), down to `MAX_DEPTH`.
+ */
+function objectMutations(
+  schema: JsonSchema,
+  object: Record<string, unknown>,
+  prefix: string,
+  depth: number,
+): Mutation[] {
+  const out: Mutation[] = [];
+  const properties = isSchema(schema.properties) ? (schema.properties as Record<string, JsonSchema>) : {};
+  const required = (Array.isArray(schema.required) ? schema.required : []).filter(
+    (key): key is string => typeof key === 'string',
+  );
+  for (const key of required) {
+    const { [key]: _dropped, ...rest } = object;
+    out.push({ name: `"${prefix}${key}" missing`, value: rest });
+  }
+  const nested: Mutation[] = [];
+  for (const [key, property] of Object.entries(properties)) {
+    if (!isSchema(property)) continue;
+    for (const [what, value] of slotMutations(property)) {
+      out.push({ name: `"${prefix}${key}" ${what}`, value: { ...object, [key]: value } });
+    }
+    if (depth >= MAX_DEPTH || !Object.hasOwn(object, key)) continue;
+    const inner = object[key];
+    const innerSchema = branchFor(property, inner);
+    const set = (value: unknown) => ({ ...object, [key]: value });
+    if (isObject(inner)) {
+      for (const m of objectMutations(innerSchema, inner, `${prefix}${key}.`, depth + 1)) {
+        nested.push({ name: m.name, value: set(m.value) });
+      }
+    } else if (Array.isArray(inner) && inner.length > 0 && isSchema(innerSchema.items)) {
+      const itemSchema = branchFor(innerSchema.items, inner[0]);
+      const item = (value: unknown) => set([value, ...inner.slice(1)]);
+      for (const [what, value] of slotMutations(itemSchema)) {
+        nested.push({ name: `"${prefix}${key}[0]" ${what}`, value: item(value) });
+      }
+      if (isObject(inner[0])) {
+        for (const m of objectMutations(itemSchema, inner[0], `${prefix}${key}[0].`, depth + 1)) {
+          nested.push({ name: m.name, value: item(m.value) });
+        }
+      }
+    }
+  }
+  if (schema.additionalProperties === false) {
+    out.push({
+      name: `unknown property "${prefix}${UNKNOWN_PROPERTY}"`,
+      value: { ...object, [UNKNOWN_PROPERTY]: true },
+    });
+  }
+  return [...out, ...nested];
+}
+
+/** The ways a value in one place can be wrong under `schema`: `[what, value]`, e.g. `["over its maxLength (6 characters)", "xxxxxx"]`. */
+function slotMutations(schema: JsonSchema): [string, unknown][] {
+  const out: [string, unknown][] = [];
+  const other = otherTypeValue(schema);
+  if (other.found) out.push([`of the wrong type (${kindOf(other.value)})`, other.value]);
+  const tooLong = overMaxLength(schema);
+  if (tooLong !== undefined) out.push([`over its maxLength (${tooLong.length} characters)`, tooLong]);
+  const tooShort = underMinLength(schema);
+  if (tooShort !== undefined) out.push([`under its minLength (${tooShort.length} characters)`, tooShort]);
+  const outside = outsideEnum(schema);
+  if (outside.found) out.push(['outside its enum', outside.value]);
+  const below = outsideRange(schema, 'minimum');
+  if (below !== undefined) out.push([`under its minimum (${below})`, below]);
+  const above = outsideRange(schema, 'maximum');
+  if (above !== undefined) out.push([`over its maximum (${above})`, above]);
   return out;
 }
 
@@ -166,6 +219,22 @@ function overMaxLength(schema: JsonSchema): string | undefined {
   const max = schema.maxLength;
   if (typeof max !== 'number' || !(allowedTypes(schema)?.has('string') ?? true)) return undefined;
   return 'x'.repeat(max + 1);
+}
+
+function underMinLength(schema: JsonSchema): string | undefined {
+  const min = schema.minLength;
+  if (typeof min !== 'number' || min < 1 || !(allowedTypes(schema)?.has('string') ?? true)) return undefined;
+  return 'x'.repeat(min - 1);
+}
+
+/** One below the minimum (or at an exclusive one), one above the maximum; for numbers. */
+function outsideRange(schema: JsonSchema, bound: 'minimum' | 'maximum'): number | undefined {
+  if (!(allowedTypes(schema)?.has('number') || allowedTypes(schema)?.has('integer'))) return undefined;
+  const exclusive = bound === 'minimum' ? schema.exclusiveMinimum : schema.exclusiveMaximum;
+  if (typeof exclusive === 'number') return exclusive;
+  const limit = schema[bound];
+  if (typeof limit !== 'number') return undefined;
+  return bound === 'minimum' ? limit - 1 : limit + 1;
 }
 
 function outsideEnum(schema: JsonSchema): { found: boolean; value?: unknown } {

@@ -32,13 +32,69 @@ describe('invalidPayloads', () => {
       '"content" missing': [{ conversationId: 'conv_123', type: 'text' }],
       '"type" missing': [{ conversationId: 'conv_123', content: 'Hi' }],
       '"conversationId" of the wrong type (a number)': [{ ...valid, conversationId: 12345 }],
+      '"conversationId" under its minLength (0 characters)': [{ ...valid, conversationId: '' }],
       '"content" of the wrong type (a number)': [{ ...valid, content: 12345 }],
       '"content" over its maxLength (6 characters)': [{ ...valid, content: 'xxxxxx' }],
+      '"content" under its minLength (0 characters)': [{ ...valid, content: '' }],
       '"type" of the wrong type (a number)': [{ ...valid, type: 12345 }],
       '"type" outside its enum': [{ ...valid, type: 'not-in-the-enum' }],
       '"tags" of the wrong type (a number)': [{ ...valid, tags: 12345 }],
       [`unknown property "${UNKNOWN_PROPERTY}"`]: [{ ...valid, [UNKNOWN_PROPERTY]: true }],
     });
+  });
+
+  it('mutates inside nested objects and the first item of lists of objects, two levels down', () => {
+    const invite: IRPayload = {
+      kind: 'value',
+      schema: {
+        type: 'object',
+        required: ['offer', 'files'],
+        properties: {
+          limit: { type: 'integer', minimum: 1, maximum: 100 },
+          offer: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['sdp'],
+            properties: {
+              sdp: { type: 'string', maxLength: 3 },
+              deep: {
+                type: 'object',
+                properties: { deeper: { type: 'object', properties: { x: { type: 'string' } } } },
+              },
+            },
+          },
+          files: {
+            type: 'array',
+            items: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
+          },
+        },
+      },
+    };
+    const base = {
+      limit: 5,
+      offer: { sdp: 'v=0', deep: { deeper: { x: 'y' } } },
+      files: [{ id: 'f1' }, { id: 'f2' }],
+    };
+    const found = Object.fromEntries(derive(invite, base).map((p) => [p.name, p.args[0]]));
+    expect(found['"limit" under its minimum (0)']).toEqual({ ...base, limit: 0 });
+    expect(found['"limit" over its maximum (101)']).toEqual({ ...base, limit: 101 });
+    expect(found['"offer.sdp" missing']).toEqual({ ...base, offer: { deep: base.offer.deep } });
+    expect(found['"offer.sdp" over its maxLength (4 characters)']).toEqual({
+      ...base,
+      offer: { ...base.offer, sdp: 'xxxx' },
+    });
+    expect(found['unknown property "offer.__parley_unknown"']).toEqual({
+      ...base,
+      offer: { ...base.offer, [UNKNOWN_PROPERTY]: true },
+    });
+    expect(found['"files[0].id" missing']).toEqual({ ...base, files: [{}, { id: 'f2' }] });
+    expect(found['"files[0]" of the wrong type (a number)']).toEqual({
+      ...base,
+      files: [12345, { id: 'f2' }],
+    });
+    // Two levels down and no further.
+    expect(found['"offer.deep.deeper" of the wrong type (a number)']).toBeDefined();
+    expect(Object.keys(found).some((name) => name.includes('deeper.x'))).toBe(false);
   });
 
   it('keeps only payloads the schema refuses', () => {
