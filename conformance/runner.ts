@@ -650,21 +650,42 @@ class CaseRun {
           this.log
             .waitFor(mark, (e) => e.label === label && e.event === effect.event, this.options.timeoutMs)
             .then((got) => {
-              if (!got) {
-                const conn = this.connections.get(label);
-                this.fail(
-                  `${label} (${conn?.user ?? '?'}) did not receive "${effect.event}" within ${this.options.timeoutMs} ms`,
-                  {
-                    expected: `"${effect.event}" ${text}`,
-                    received: this.log.since(mark, (e) => e.label === label).map((e) => e.event),
-                  },
-                );
-              }
+              if (got) return this.checkCarried(c, effect, got);
+              const conn = this.connections.get(label);
+              this.fail(
+                `${label} (${conn?.user ?? '?'}) did not receive "${effect.event}" within ${this.options.timeoutMs} ms`,
+                {
+                  expected: `"${effect.event}" ${text}`,
+                  received: this.log.since(mark, (e) => e.label === label).map((e) => e.event),
+                },
+              );
             }),
         );
       }
     }
     await Promise.all(waits);
+  }
+
+  /**
+   * What the effect repeats of the request (`carries`) must be what was sent: the content of a message, the
+   * room it went to. Ids may come back as strings where they were sent as numbers. A path the request left
+   * out is not checked.
+   */
+  private checkCarried(c: ExampleCase, effect: IREffect, got: Received): void {
+    if (!effect.carries || !this.sent) return;
+    const request = c.op.message.payload.kind === 'args' ? this.sent.args : this.sent.args[0];
+    const emitted = this.ns.send.find((s) => s.event === effect.event);
+    const payload = emitted?.message.payload.kind === 'args' ? got.args : got.args[0];
+    for (const [to, from] of Object.entries(effect.carries)) {
+      const sent = valueAt(request, parseJsonPath(from));
+      if (!sent.found) continue;
+      const carried = valueAt(payload, parseJsonPath(to));
+      if (carried.found && sameValue(carried.value, sent.value)) continue;
+      this.fail(
+        `${got.label} (${got.user}) received "${effect.event}" with ${to} ${carried.found ? show(carried.value) : 'missing'}, not the request's ${from} (x-parley-effects carries)`,
+        { expected: `${to}: ${show(sent.value)}`, received: payload },
+      );
+    }
   }
 
   /** Effects that reached someone they must not reach; errors after a success; success events after a failure. */
@@ -1079,3 +1100,10 @@ function sleep(ms: number): Promise<void> {
 }
 
 export type { Received };
+
+/** Equal as JSON, a number and its decimal string counting as the same (ids cross dialects as either). */
+function sameValue(a: unknown, b: unknown): boolean {
+  const scalar = (v: unknown) => typeof v === 'number' || typeof v === 'string';
+  if (scalar(a) && scalar(b)) return String(a) === String(b);
+  return JSON.stringify(a) === JSON.stringify(b);
+}

@@ -5,6 +5,7 @@
 import type { IRExample } from '../codegen/ir/types.js';
 import {
   audienceText,
+  carriesText,
   clientUsage,
   type DocsModel,
   type NamespaceDoc,
@@ -136,7 +137,7 @@ function operation(doc: OperationDoc, nsDoc: NamespaceDoc): string {
     out.push('#### Causes', '');
     for (const e of op.effects) {
       out.push(
-        `- ${link(nsDoc, e.event)} to ${audienceText(e)}, ${WHEN_TEXT[e.when]}${e.description ? ` — ${e.description}` : ''}`,
+        `- ${link(nsDoc, e.event)} to ${audienceText(e)}, ${WHEN_TEXT[e.when]}${carriesText(e)}${e.description ? ` — ${e.description}` : ''}`,
       );
     }
     out.push('');

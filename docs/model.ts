@@ -137,6 +137,14 @@ export function audienceText(effect: IREffect): string {
   }
 }
 
+/** `; carries `content` as `message.content`` (markdown code spans), or nothing. */
+export function carriesText(effect: IREffect): string {
+  const pairs = Object.entries(effect.carries ?? {});
+  if (pairs.length === 0) return '';
+  const each = pairs.map(([to, from]) => (to === from ? `\`${from}\`` : `\`${from}\` as \`${to}\``));
+  return `; carries the request's ${each.join(', ')}`;
+}
+
 export const WHEN_TEXT: Record<IREffect['when'], string> = {
   success: 'on success',
   failure: 'on failure',

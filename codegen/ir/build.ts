@@ -67,6 +67,7 @@ const extensions = {
       room: z.string().min(1).optional(),
       target: z.string().min(1).optional(),
       when: z.enum(['success', 'failure', 'always']).default('success'),
+      carries: z.record(z.string().min(1), z.string().min(1)).optional(),
       description: z.string().optional(),
     }),
   ),

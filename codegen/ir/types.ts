@@ -151,6 +151,11 @@ export interface IREffect {
   target?: string;
   /** When it happens; default `success`. */
   when: 'success' | 'failure' | 'always';
+  /**
+   * What the event repeats of the request, as `effect path: request path` (dotted, list indexes as numbers):
+   * `{ "message.content": content }` says the emitted `message.content` equals the request's `content`.
+   */
+  carries?: Record<string, string>;
   description?: string;
   pointer: Pointer;
 }

@@ -5,6 +5,7 @@
 import type { IRExample, IRNamespace, IROperation } from '../../codegen/ir/types.js';
 import {
   audienceText,
+  carriesText,
   clientUsage,
   type DocsModel,
   type NamespaceDoc,
@@ -221,7 +222,7 @@ function effects(doc: OperationDoc, nsDoc: NamespaceDoc): string {
   if (doc.op.effects.length) {
     const items = doc.op.effects.map(
       (e) =>
-        `<li>${eventLink(nsDoc, e.event)} to ${inline(audienceText(e))}, ${WHEN_TEXT[e.when]}${e.description ? ` — ${inline(e.description)}` : ''}</li>`,
+        `<li>${eventLink(nsDoc, e.event)} to ${inline(audienceText(e))}, ${WHEN_TEXT[e.when]}${inline(carriesText(e))}${e.description ? ` — ${inline(e.description)}` : ''}</li>`,
     );
     parts.push(`<h4>Causes</h4><ul class="effects">${items.join('')}</ul>`);
   }

@@ -77,6 +77,24 @@ describe('the harness catches a server that', () => {
     );
   });
 
+  it('broadcasts something else than was sent', async () => {
+    const report = await runBroken((nsp) => {
+      const adapter = nsp.adapter as unknown as { broadcast: Broadcast };
+      const original = adapter.broadcast.bind(adapter);
+      adapter.broadcast = (packet, options) => {
+        const [event, payload] = packet.data as [string, { message?: { content?: string } }];
+        if (event === 'receive_message' && payload.message) payload.message.content = 'Something else';
+        original(packet, options);
+      };
+    }, SEND_TEXT);
+    expect(report.ok).toBe(false);
+    expect(failureMessages(report)).toContainEqual(
+      expect.stringMatching(
+        /send_message › example "text": observer \(user_456\) received "receive_message" with message\.content "Something else", not the request's content \(x-parley-effects carries\)/,
+      ),
+    );
+  });
+
   it('does not broadcast', async () => {
     const report = await runBroken((nsp) => {
       tamperBroadcasts(nsp, (event, options) => (event === 'receive_message' ? null : options));

@@ -4,7 +4,9 @@
  * - `effect-room-missing`: `to: room` / `room-others` without `room`, or `to: target-user` without `target`;
  * - `effect-field-unknown`: `room` / `target` names a field that the operation's payload (an object) does not
  *   declare. A field of the emitted event's payload is accepted too: the spec's `edit_message` takes the room
- *   from `conversationId` of `message_edited`, as the request names only the message.
+ *   from `conversationId` of `message_edited`, as the request names only the message;
+ * - `effect-carries-unknown`: a `carries` entry names a path the emitted event's payload (its key) or the
+ *   request's payload (its value) does not declare.
  */
 import type { Diagnostic } from '../../diagnostics.js';
 import type { IREffect, IRNamespace, IROperation, IRPayload, JsonSchema } from '../../ir/types.js';
@@ -28,6 +30,7 @@ export const effects: Rule = (ir) => {
           });
         }
         out.push(...audienceField(ns, op, effect, what));
+        out.push(...carried(ns, op, effect, what));
       });
     }
   }
@@ -81,6 +84,68 @@ function audienceField(ns: IRNamespace, op: IROperation, effect: IREffect, what:
       pointer: `${effect.pointer}/${field}`,
     },
   ];
+}
+
+function carried(ns: IRNamespace, op: IROperation, effect: IREffect, what: string): Diagnostic[] {
+  const emitted = ns.send.find((s) => s.event === effect.event);
+  if (!emitted) return []; // effect-unknown-event says so
+  const out: Diagnostic[] = [];
+  for (const [to, from] of Object.entries(effect.carries ?? {})) {
+    for (const [path, payload, whose] of [
+      [to, emitted.message.payload, `"${effect.event}"`],
+      [from, op.message.payload, `"${op.event}"`],
+    ] as const) {
+      if (declaresPath(payload, path)) continue;
+      out.push({
+        code: 'effect-carries-unknown',
+        severity: 'error',
+        message: `${what} says it carries "${from}" of the request as "${to}", but the payload of ${whose} declares no "${path}".`,
+        expected: `a dotted path of properties (list items by index) that the payload schema of ${whose} declares`,
+        fix: `Correct the path in \`carries\`, or declare it in the payload schema of ${whose}.`,
+        pointer: `${effect.pointer}/carries`,
+      });
+    }
+  }
+  return out;
+}
+
+/** Whether `path` (`message.content`, `attachments.0.url`; `0` is the first argument of a tuple) is declared. */
+function declaresPath(payload: IRPayload, path: string): boolean {
+  if (payload.kind === 'none') return false;
+  const [first, ...rest] = path.split('.');
+  if (payload.kind === 'args') {
+    const item = /^\d+$/.test(first ?? '') ? payload.items[Number(first)] : undefined;
+    return item !== undefined && schemaAt(item, rest) !== undefined;
+  }
+  return schemaAt(payload.schema, path.split('.')) !== undefined;
+}
+
+/** The schema at `path` under `schema` (properties, list items; through allOf/anyOf/oneOf), if declared. */
+function schemaAt(schema: JsonSchema, path: string[]): JsonSchema | undefined {
+  if (path.length === 0) return schema;
+  const [key, ...rest] = path as [string, ...string[]];
+  const candidates: JsonSchema[] = [];
+  if (/^\d+$/.test(key)) {
+    if (Array.isArray(schema.items)) candidates.push(schema.items[Number(key)] as JsonSchema);
+    else if (schema.items !== null && typeof schema.items === 'object')
+      candidates.push(schema.items as JsonSchema);
+  } else if (schema.properties !== null && typeof schema.properties === 'object') {
+    const property = (schema.properties as Record<string, JsonSchema>)[key];
+    if (property) candidates.push(property);
+  }
+  for (const found of candidates) {
+    const inner = schemaAt(found, rest);
+    if (inner) return inner;
+  }
+  for (const branch of ['allOf', 'anyOf', 'oneOf'] as const) {
+    const list = schema[branch];
+    if (!Array.isArray(list)) continue;
+    for (const sub of list) {
+      const inner = schemaAt(sub as JsonSchema, path);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
 }
 
 /**

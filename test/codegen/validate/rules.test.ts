@@ -322,6 +322,25 @@ const cases: [string, Case][] = [
     },
   ],
   [
+    'carries: paths both payloads declare pass; one either lacks is named',
+    {
+      given: valid({
+        sendMessage: receive('sendMessage', message('send_message'), {
+          reply: ackMessage(),
+          effects: [
+            { event: 'new_message', to: 'room', room: 'room', carries: { text: 'text', room: 'room' } },
+            { event: 'new_message', to: 'room', room: 'room', carries: { 'message.text': 'text' } },
+            { event: 'new_message', to: 'room', room: 'room', carries: { text: 'body' } },
+          ],
+        }),
+      }),
+      want: [
+        'error effect-carries-unknown /operations/sendMessage/x-parley-effects/1/carries',
+        'error effect-carries-unknown /operations/sendMessage/x-parley-effects/2/carries',
+      ],
+    },
+  ],
+  [
     'a room field declared by the emitted event only is accepted',
     {
       given: valid({
