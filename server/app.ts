@@ -101,7 +101,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     { root: options.root },
   );
   const rate = messageRate(chat);
-  const routes = httpRoutes({ io, chat, startedAt: Date.now() }, rate);
+  const routes = httpRoutes({ io, chat, log, startedAt: Date.now() }, rate);
   const rest = restRoutes({
     chat,
     auth,

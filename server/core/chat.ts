@@ -57,7 +57,9 @@ export class Chat {
   async connect(userId: string, connectionId: string): Promise<{ user: User; roomIds: string[] }> {
     const { state, cameOnline } = await this.domain.presence.connect(userId, connectionId);
     const user = await this.domain.users.get(userId);
-    if (cameOnline) this.bus.emit({ type: 'presence.online', user, connectionCount: state.connectionCount });
+    if (cameOnline) {
+      this.bus.emit({ type: 'presence.online', user, state, connectionCount: state.connectionCount });
+    }
     const rooms = await this.domain.rooms.roomsOf(userId);
     return { user, roomIds: rooms.map((r) => r.room.id) };
   }
@@ -82,8 +84,8 @@ export class Chat {
    * Forgets everything kept in memory, announcing nothing: presence, typing, calls, rate-limit buckets, and
    * whatever registered with `onReset` (the conformance reset hook, once every socket is closed).
    */
-  reset(): void {
-    this.domain.presence.reset();
+  async reset(): Promise<void> {
+    await this.domain.presence.reset();
     this.domain.typing.reset();
     this.domain.calls.reset();
     this.domain.rateLimiter.reset();

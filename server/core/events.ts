@@ -38,7 +38,7 @@ export type ChatEvent =
   | { type: 'messages.read'; roomId: string; reader: User; messageIds: string[]; readAt: string }
   | { type: 'messages.read-up-to'; roomId: string; reader: User; messageId: string | null; readAt: string }
   | { type: 'typing.changed'; roomId: string; user: User; isTyping: boolean; typing: User[] }
-  | { type: 'presence.online'; user: User; connectionCount: number }
+  | { type: 'presence.online'; user: User; state: PresenceState; connectionCount: number }
   | { type: 'presence.offline'; user: User; lastSeen: string }
   | { type: 'presence.status'; user: User; state: PresenceState }
   /** A user's connection entered a room; `newMember` when they also became a member just now. */

@@ -48,16 +48,16 @@ export async function canonicalWelcome(
   user: User,
   { chat }: MountDeps,
 ): Promise<wire.SessionReadyPayloadInput> {
-  return { user: profile(chat, user), rooms: await roomEntries(chat, user.id), serverTime: now() };
+  const [me, rooms] = await Promise.all([profile(chat, user), roomEntries(chat, user.id)]);
+  return { user: me, rooms, serverTime: now() };
 }
 
-function profile(chat: Chat, user: User): wire.CanonicalUserInput {
-  const presence = chat.domain.presence.get(user.id);
+async function profile(chat: Chat, user: User): Promise<wire.CanonicalUserInput> {
   return {
     ...userRef(user),
     role: user.role,
-    status: presence.status,
-    statusMessage: presence.connectionCount > 0 ? presence.statusMessage : user.statusMessage,
+    status: await chat.domain.presence.statusOf(user.id),
+    statusMessage: user.statusMessage,
     lastSeen: user.lastSeen,
   };
 }
@@ -271,12 +271,14 @@ export function canonicalHandlers(deps: MountDeps) {
       const members = await domain.rooms.members(user.id, roomId);
       return ok({
         roomId,
-        members: members.map(({ membership, user: member }) => ({
-          user: userRef(member),
-          role: membership.role,
-          joinedAt: membership.joinedAt,
-          status: domain.presence.get(member.id).status,
-        })),
+        members: await Promise.all(
+          members.map(async ({ membership, user: member }) => ({
+            user: userRef(member),
+            role: membership.role,
+            joinedAt: membership.joinedAt,
+            status: await domain.presence.statusOf(member.id),
+          })),
+        ),
       });
     },
 
@@ -395,8 +397,8 @@ export function canonicalHandlers(deps: MountDeps) {
       return ok({ presence: presenceOut(state) });
     },
 
-    'presence:query'() {
-      return ok({ users: domain.presence.onlineUsers().map(presenceOut) });
+    async 'presence:query'() {
+      return ok({ users: (await domain.presence.onlineUsers()).map(presenceOut) });
     },
 
     // -------------------------------------------------------------------------------------------- files
@@ -560,7 +562,7 @@ export function canonicalEvents(emit: Emitter<CanonicalContract>, deps: MountDep
         return;
       case 'presence.online':
         emit.except(userKey(event.user.id)).emit('presence:updated', {
-          ...presenceOut(chat.domain.presence.get(event.user.id)),
+          ...presenceOut(event.state),
           connectionCount: event.connectionCount,
         });
         return;

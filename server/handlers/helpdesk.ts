@@ -309,7 +309,7 @@ export function helpdeskHandlers(deps: MountDeps) {
     async 'call:invite'({ targetUserId, callType, offer, callId }, { user }) {
       requirePermission(user, callType === 'audio' ? 'call.audio' : 'call.video');
       const target = storeId(targetUserId);
-      if (target !== user.id && !chat.domain.presence.isOnline(target)) {
+      if (target !== user.id && !(await chat.domain.presence.isOnline(target))) {
         throw new ParleyError('NOT_FOUND', `cannot call ${target}: they are not online`);
       }
       await chat.inviteCall(user.id, {
@@ -363,9 +363,9 @@ export function helpdeskHandlers(deps: MountDeps) {
       await chat.setStatus(user.id, { status });
     },
 
-    'presence:get_online_users'(_payload, { user }) {
+    async 'presence:get_online_users'(_payload, { user }) {
       requirePermission(user, 'chat.access');
-      return chat.domain.presence.onlineUsers().map((state) => ({
+      return (await chat.domain.presence.onlineUsers()).map((state) => ({
         userId: wireId(state.userId),
         status: state.status,
         connectionCount: state.connectionCount,
@@ -432,7 +432,7 @@ export function helpdeskEvents(emit: Emitter<HelpdeskContract>, deps: MountDeps)
           });
         return;
       case 'presence.online': {
-        const state = chat.domain.presence.get(event.user.id);
+        const { state } = event;
         const others = signedIn.except(userKey(event.user.id));
         others.emit('presence_updated', {
           userId: wireId(event.user.id),

@@ -272,13 +272,14 @@ export function threadsEvents(emit: Emitter<ThreadsContract>) {
  * The presence snapshot a socket should get on connecting (every online user and their status). Ready for the
  * namespace's `welcome`; the spec's `x-parley-auth` for `/threads` does not name a welcome event yet.
  */
-export function threadsWelcome(
+export async function threadsWelcome(
   _user: User,
   { chat }: { chat: Chat },
-): wire.PresenceUpdateBroadcastPayloadInput {
-  return chat.domain.presence
-    .onlineUsers()
-    .map((state) => ({ userId: state.userId, status: STATUS_TO_WIRE[state.status] }));
+): Promise<wire.PresenceUpdateBroadcastPayloadInput> {
+  return (await chat.domain.presence.onlineUsers()).map((state) => ({
+    userId: state.userId,
+    status: STATUS_TO_WIRE[state.status],
+  }));
 }
 
 function threadsMessage(message: Message): wire.ThreadsMessageInput {

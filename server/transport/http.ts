@@ -2,10 +2,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server } from 'socket.io';
 import type { Chat } from '../core/chat.js';
+import type { Logger } from '../log.js';
 
 export interface HttpDeps {
   io: Server;
   chat: Chat;
+  log: Logger;
   startedAt: number;
 }
 
@@ -36,12 +38,19 @@ export function httpRoutes(deps: HttpDeps, rate: { perSecond(): number }) {
       const namespaces = Object.fromEntries(
         [...deps.io._nsps.entries()].map(([name, nsp]) => [name, { connections: nsp.sockets.size }]),
       );
-      json(res, 200, {
-        connections: deps.io.engine.clientsCount,
-        namespaces,
-        onlineUsers: deps.chat.domain.presence.onlineUsers().length,
-        messagesPerSecond: rate.perSecond(),
-      });
+      deps.chat.domain.presence.onlineUsers().then(
+        (online) =>
+          json(res, 200, {
+            connections: deps.io.engine.clientsCount,
+            namespaces,
+            onlineUsers: online.length,
+            messagesPerSecond: rate.perSecond(),
+          }),
+        (error: unknown) => {
+          deps.log.error({ err: error }, 'could not count online users');
+          json(res, 500, { error: { code: 'INTERNAL', message: 'could not count online users' } });
+        },
+      );
       return true;
     }
     return false;

@@ -113,7 +113,7 @@ export async function resetServer(deps: ResetDeps, fixture: unknown): Promise<Re
   for (const nsp of deps.io._nsps.values()) nsp.disconnectSockets(true);
   // The disconnects update presence and last-seen times: let them finish before the records go.
   await chat.settled();
-  chat.reset();
+  await chat.reset();
   await store.reset();
   const loaded = await loadSeedData(store, fixture);
 

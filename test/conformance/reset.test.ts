@@ -71,12 +71,12 @@ describe('the reset hook', () => {
     const closed = new Promise<string>((resolve) => alice.once('disconnect', resolve));
     await chat.domain.typing.start('alice', 'general', alice.id);
     while (chat.domain.rateLimiter.take('alice', 'message').allowed);
-    expect(chat.domain.presence.isOnline('alice')).toBe(true);
+    expect(await chat.domain.presence.isOnline('alice')).toBe(true);
 
     const answer = await resetServer(t.server.url, TEST_SECRET, FIXTURE, 5000);
 
     expect(await closed).toBe('io server disconnect');
-    expect(chat.domain.presence.onlineUsers()).toEqual([]);
+    expect(await chat.domain.presence.onlineUsers()).toEqual([]);
     expect(chat.domain.typing.typingIn('general')).toEqual([]);
     expect(chat.domain.rateLimiter.take('alice', 'message')).toMatchObject({ allowed: true, remaining: 9 });
     expect(await store.getUser('alice')).toBeUndefined();

@@ -192,7 +192,7 @@ describe('/: handshake and session', () => {
         code: 'INTERNAL',
         message: 'The server could not open the session; try again',
       });
-      expect(t.server.chat.domain.presence.isOnline('grace')).toBe(false);
+      expect(await t.server.chat.domain.presence.isOnline('grace')).toBe(false);
     } finally {
       spy.mockRestore();
     }

@@ -562,7 +562,7 @@ describe('/chatterbox: typing, mark-read, heartbeat', () => {
     const alice = await connect('alice');
     const heard = [listen(alice, 'error'), listen(alice, 'presence:offline')];
     await send(alice, 'heartbeat', {});
-    expect(t.server.chat.domain.presence.isOnline('alice')).toBe(true);
+    expect(await t.server.chat.domain.presence.isOnline('alice')).toBe(true);
     const [server] = await t.server.io
       .of('/chatterbox')
       .fetchSockets()

@@ -108,7 +108,9 @@ async function eventually(check: () => boolean | Promise<boolean>, what: string,
 async function closeAll(server: TestServer = t): Promise<void> {
   for (const socket of opened.splice(0)) socket.disconnect();
   const presence = server.server.chat.domain.presence;
-  await eventually(() => ['alice', 'bob', 'carol'].every((u) => !presence.isOnline(u)), 'everyone offline');
+  const offline = async () =>
+    (await Promise.all(['alice', 'bob', 'carol'].map((u) => presence.isOnline(u)))).every((on) => !on);
+  await eventually(offline, 'everyone offline');
   await server.server.chat.settled();
 }
 
@@ -269,7 +271,7 @@ describe('/helpdesk: authentication', () => {
     const joined = arrives(alice, 'user_joined');
     alice.emit('join_channel', 'lobby');
     expect(await joined).toMatchObject({ userId: 'alice', channelId: 'lobby' });
-    expect(t.server.chat.domain.presence.get('alice').connectionCount).toBe(1);
+    expect((await t.server.chat.domain.presence.get('alice')).connectionCount).toBe(1);
     expect(atBob.of('presence_updated')).toEqual([]);
   });
 });

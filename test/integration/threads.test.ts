@@ -570,7 +570,7 @@ describe('/threads: presence', () => {
     const hidden = until<PresenceUpdate>(bob, 'presence:update', (u) => u[0]?.status === 'OFFLINE');
     await send(alice, 'presence:update', { status: 'OFFLINE' });
     expect(await hidden).toEqual([{ userId: 'alice', status: 'OFFLINE' }]);
-    expect(t.server.chat.domain.presence.onlineUsers().map((s) => s.userId)).not.toContain('alice');
+    expect((await t.server.chat.domain.presence.onlineUsers()).map((s) => s.userId)).not.toContain('alice');
     await send(alice, 'presence:update', { status: 'ONLINE' });
     expect((await t.server.chat.domain.users.get('alice')).status).toBe('online');
   });
@@ -599,11 +599,11 @@ describe('/threads: presence', () => {
     ['no status', {}],
   ])('answers %s with VALIDATION_FAILED and keeps the status', async (_name, payload) => {
     const alice = await connect('alice');
-    const before = t.server.chat.domain.presence.get('alice').status;
+    const before = (await t.server.chat.domain.presence.get('alice')).status;
     const error = await errorOf(alice, 'presence:update', payload);
     expect(error.code).toBe('VALIDATION_FAILED');
     expect(JSON.stringify(error.details)).toContain('status');
-    expect(t.server.chat.domain.presence.get('alice').status).toBe(before);
+    expect((await t.server.chat.domain.presence.get('alice')).status).toBe(before);
   });
   // presence:update has no forbidden case: a user only ever sets their own status.
 });

@@ -8,14 +8,14 @@ describe('presence', () => {
     expect(first).toMatchObject({ cameOnline: true, state: { status: 'online', connectionCount: 1 } });
     const second = await domain.presence.connect('alice', 'tab-2');
     expect(second).toMatchObject({ cameOnline: false, state: { connectionCount: 2 } });
-    expect(domain.presence.onlineUsers()).toEqual([
+    expect(await domain.presence.onlineUsers()).toEqual([
       expect.objectContaining({ userId: 'alice', connectionCount: 2 }),
     ]);
 
     clock.advance(60_000);
     const closeOne = await domain.presence.disconnect('alice', 'tab-1');
     expect(closeOne).toMatchObject({ wentOffline: false, state: { status: 'online', connectionCount: 1 } });
-    expect(domain.presence.isOnline('alice')).toBe(true);
+    expect(await domain.presence.isOnline('alice')).toBe(true);
     expect((await store.getUser('alice'))?.lastSeen).toBeNull();
 
     clock.advance(60_000);
@@ -25,7 +25,7 @@ describe('presence', () => {
       wentOffline: true,
       state: { status: 'offline', connectionCount: 0, lastSeen: at },
     });
-    expect(domain.presence.onlineUsers()).toEqual([]);
+    expect(await domain.presence.onlineUsers()).toEqual([]);
     expect(await store.getUser('alice')).toMatchObject({ lastSeen: at, status: 'offline' });
 
     expect((await domain.presence.connect('alice', 'tab-3')).cameOnline).toBe(true);
@@ -44,7 +44,7 @@ describe('presence', () => {
   it('refuses unknown users without leaving a ghost connection', async () => {
     const { domain } = await openWorld();
     await expectError(domain.presence.connect('ghost', 'g1'), 'NOT_FOUND', /user ghost does not exist/);
-    expect(domain.presence.isOnline('ghost')).toBe(false);
+    expect(await domain.presence.isOnline('ghost')).toBe(false);
   });
 
   it('sets and persists rich status; "appear offline" hides a connected user', async () => {
@@ -65,10 +65,10 @@ describe('presence', () => {
     expect(await store.getUser('bob')).toMatchObject({ status: 'busy', statusMessage: 'On a call' });
 
     await domain.presence.setStatus('carol', { status: 'offline' });
-    expect(domain.presence.onlineUsers().map((u) => [u.userId, u.status])).toEqual([['bob', 'busy']]);
+    expect((await domain.presence.onlineUsers()).map((u) => [u.userId, u.status])).toEqual([['bob', 'busy']]);
 
     await domain.presence.setStatus('bob', { statusMessage: null });
-    expect(domain.presence.get('bob')).toMatchObject({
+    expect(await domain.presence.get('bob')).toMatchObject({
       status: 'busy',
       statusMessage: null,
       customStatus: 'Working on tickets',
@@ -83,7 +83,7 @@ describe('presence', () => {
       domain.presence.setStatus('bob', { statusMessage: 'x'.repeat(141) }),
       'VALIDATION_FAILED',
     );
-    expect(domain.presence.get('bob').status).toBe('busy');
+    expect((await domain.presence.get('bob')).status).toBe('busy');
   });
 
   it('keeps the status message across sessions but starts each session online', async () => {
