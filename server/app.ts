@@ -18,6 +18,9 @@ import { httpRoutes, json, messageRate } from './transport/http.js';
 import { resetRoute } from './transport/reset.js';
 import { restRoutes } from './transport/rest.js';
 
+/** How often a process of several looks for processes that stopped without closing their connections. */
+const SWEEP_MS = 15_000;
+
 export interface ServerOptions {
   /** Default 3000; 0 picks a free port. */
   port?: number;
@@ -75,7 +78,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   if (options.demo !== false) await seedDemo(store);
   const chat = new Chat(
-    createDomain(store, { logger: domainLogger(log), ...options.domain }),
+    createDomain(store, {
+      logger: domainLogger(log),
+      ...options.domain,
+      ...(cluster ? { connections: cluster.connections } : {}),
+    }),
     domainLogger(log),
   );
 
@@ -129,6 +136,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const port = (http.address() as AddressInfo).port;
   const url = `http://${options.host ?? 'localhost'}:${port}`;
   const adapter = cluster?.description ?? 'in-memory adapter (one process)';
+  // Several processes: announce the users a stopped process left online (one process has nothing to sweep).
+  const sweeper = cluster
+    ? setInterval(() => {
+        chat.sweep().catch((error: unknown) => log.warn({ err: error }, 'presence sweep failed'));
+      }, SWEEP_MS).unref()
+    : undefined;
   log.info(
     { event: 'listening', url, database: store.dialect, verifier: auth.description, adapter },
     'parley is listening',
@@ -145,10 +158,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     log,
     adapter,
     async close() {
+      clearInterval(sweeper);
       mounted.close();
       rate.close();
       chat.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      await chat.settled();
       await cluster?.close();
       await store.close();
     },

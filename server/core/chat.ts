@@ -92,6 +92,19 @@ export class Chat {
     for (const listener of this.resetListeners) listener();
   }
 
+  /**
+   * Announces the users whose last connections were on a server process that stopped without closing them
+   * (the Redis registry's sweep), as if those connections had closed.
+   */
+  async sweep(): Promise<void> {
+    for (const state of await this.domain.presence.sweep()) {
+      const user = await this.domain.users.get(state.userId);
+      this.bus.emit({ type: 'presence.offline', user, lastSeen: state.lastSeen ?? new Date().toISOString() });
+      for (const call of this.domain.calls.hangUpAll(state.userId))
+        this.bus.emit({ type: 'call.ended', call });
+    }
+  }
+
   /** Calls `listener` on every `reset` (an adapter's cache of rooms or ids) until the returned function is called. */
   onReset(listener: () => void): () => void {
     this.resetListeners.add(listener);

@@ -10,6 +10,7 @@ import type { Store } from '../store/store.js';
 import { Broadcasts } from './broadcasts.js';
 import { Calls } from './calls.js';
 import { type Clock, systemClock } from './clock.js';
+import type { ConnectionRegistry } from './connections.js';
 import { type Logger, silentLogger } from './logger.js';
 import { Messages, type MessagesOptions } from './messages.js';
 import { Presence } from './presence.js';
@@ -32,6 +33,8 @@ export interface DomainOptions extends Omit<MessagesOptions, 'clock'> {
   rateLimits?: Record<string, BucketConfig>;
   /** Largest upload, in bytes. Default 25 MiB. */
   maxUploadBytes?: number;
+  /** Where presence counts connections; default in memory (one process). */
+  connections?: ConnectionRegistry;
 }
 
 export interface Domain {
@@ -62,7 +65,7 @@ export function createDomain(store: Store, options: DomainOptions = {}): Domain 
     messages: new Messages(store, { ...options, clock }),
     reactions: new Reactions(store, { clock }),
     receipts: new Receipts(store, { clock }),
-    presence: new Presence(store, { clock }),
+    presence: new Presence(store, { clock, connections: options.connections }),
     typing: new Typing(store, { clock, logger, ttlMs: options.typingTtlMs }),
     calls: new Calls(store, { clock, logger, ringTimeoutMs: options.ringTimeoutMs }),
     broadcasts: new Broadcasts(store, { clock, maxLength: options.maxMessageLength }),
@@ -75,6 +78,7 @@ export * from './access.js';
 export * from './broadcasts.js';
 export * from './calls.js';
 export * from './clock.js';
+export * from './connections.js';
 export * from './logger.js';
 export * from './messages.js';
 export * from './presence.js';

@@ -399,8 +399,7 @@ async function requireMessageIn(chat: Chat, messageId: string, roomId: string): 
 // Events.
 
 /** Tells `/helpdesk` clients what happened anywhere in the chat, in this dialect's words. */
-export function helpdeskEvents(emit: Emitter<HelpdeskContract>, deps: MountDeps) {
-  const { chat } = deps;
+export function helpdeskEvents(emit: Emitter<HelpdeskContract>) {
   const signedIn = emit.to(SIGNED_IN);
 
   return (event: ChatEvent): void => {

@@ -7,6 +7,7 @@
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { createClient } from 'redis';
 import type { ServerOptions as IoOptions } from 'socket.io';
+import { RedisConnections } from './redis-connections.js';
 
 export interface ClusterConfig {
   /** `redis://host:6379` (`REDIS_URL`). */
@@ -20,9 +21,14 @@ export interface ClusterConfig {
 
 export interface Cluster {
   adapter: NonNullable<IoOptions['adapter']>;
+  /** Presence's open connections, shared by every process. */
+  connections: RedisConnections;
   /** `Redis adapter at redis://host:6379 (prefix parley)`, without the URL's password. */
   description: string;
-  /** Closes the publishing client (the adapter closes its own readers with the server). */
+  /**
+   * Unregisters this process from presence and closes the publishing client (the adapter closes its own
+   * readers with the server). After every socket's disconnect has been processed.
+   */
   close(): Promise<void>;
 }
 
@@ -61,10 +67,13 @@ export async function connectCluster(config: ClusterConfig): Promise<Cluster> {
     sessionKeyPrefix: `${prefix}:session:`,
     blockTimeInMs: BLOCK_MS,
   });
+  const connections = await RedisConnections.start(client, prefix);
   return {
     adapter,
+    connections,
     description: `Redis adapter at ${redacted(config.url)} (prefix ${prefix})`,
     async close() {
+      await connections.close().catch(() => {}); // Redis gone: its heartbeat expires by itself
       if (client.isOpen) await client.close();
     },
   };

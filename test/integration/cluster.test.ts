@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisConnections } from '../../server/transport/redis-connections.js';
 import { next, startTestServer, type TestServer } from './helpers.js';
 
 const REDIS_URL = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -136,6 +137,77 @@ describe.skipIf(redisProblem !== undefined && !required)('two servers over one R
     } finally {
       second.disconnect();
     }
+  });
+});
+
+describe.skipIf(redisProblem !== undefined && !required)('presence over two servers', () => {
+  let a: TestServer;
+  let b: TestServer;
+  let prefix: string;
+
+  beforeAll(async () => {
+    if (redisProblem !== undefined) throw new Error(`${redisProblem} (PARLEY_REQUIRE_SERVICES=1)`);
+    prefix = `parley-test-${randomBytes(4).toString('hex')}`;
+    a = await startTestServer({ cluster: { url: REDIS_URL, prefix } });
+    b = await startTestServer({ cluster: { url: REDIS_URL, prefix }, dataDir: a.dataDir });
+    await a.server.chat.domain.users.ensure('frank');
+  }, 60_000);
+
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+  });
+
+  type Presence = { userId: string; status: string };
+  const presenceOf = (socket: Socket, userId: string, status: string) =>
+    next<Presence>(socket, 'presence:updated', 5000).then(async function wait(p): Promise<Presence> {
+      return p.userId === userId && p.status === status
+        ? p
+        : wait(await next<Presence>(socket, 'presence:updated', 5000));
+    });
+
+  it('counts tabs on both servers: online with the first, offline only when the last closes', async () => {
+    const bob = await b.connect('/', 'bob');
+    const online = presenceOf(bob, 'frank', 'online');
+    const onA = await a.connect('/', 'frank');
+    await online;
+    const onB = await b.connect('/', 'frank');
+    const query = await bob.timeout(5000).emitWithAck('presence:query', {});
+    expect(query.data.users).toContainEqual(expect.objectContaining({ userId: 'frank', connectionCount: 2 }));
+
+    const heard: Presence[] = [];
+    bob.on('presence:updated', (p: Presence) => heard.push(p));
+    onA.disconnect();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(heard.filter((p) => p.userId === 'frank')).toEqual([]);
+    expect(await b.server.chat.domain.presence.get('frank')).toMatchObject({
+      status: 'online',
+      connectionCount: 1,
+    });
+
+    const offline = presenceOf(bob, 'frank', 'offline');
+    onB.disconnect();
+    await offline;
+    expect(await a.server.chat.domain.presence.isOnline('frank')).toBe(false);
+  });
+
+  it('forgets the connections of a process that died, and says so', async () => {
+    const bob = await b.connect('/', 'bob');
+    // A third process that registers carol's connection and is then killed: no disconnect, no heartbeat.
+    const client = createClient({ url: REDIS_URL });
+    await client.connect();
+    const dead = await RedisConnections.start(client, prefix);
+    await dead.add('carol', 'tab-1');
+    dead.abandon();
+    await client.del(`${prefix}:presence:alive:${dead.serverId}`); // its heartbeat expires
+    await client.close();
+    expect(await a.server.chat.domain.presence.isOnline('carol')).toBe(true);
+
+    const offline = presenceOf(bob, 'carol', 'offline');
+    await a.server.chat.sweep();
+    await offline;
+    expect(await b.server.chat.domain.presence.isOnline('carol')).toBe(false);
+    expect((await b.server.chat.domain.users.get('carol')).lastSeen).not.toBeNull();
   });
 });
 
