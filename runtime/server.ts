@@ -16,7 +16,7 @@ import {
   validationFailed,
 } from './errors.js';
 import type { EmitArgs, HandlerPayload, HandlerResult, ReceiveEvent, SendEvent } from './types.js';
-import { checkArgs, checkArgsAsync, checkValueAsync } from './validate.js';
+import { type ArgsCheck, checkArgs, checkArgsSyncFirst, checkValueSyncFirst } from './validate.js';
 
 /** A room name or several (Socket.IO rooms; a socket's id is a room holding just that socket). */
 export type Rooms = string | readonly string[];
@@ -199,6 +199,11 @@ function roomList(rooms: Rooms): string | string[] {
  * the namespace's documented shape: the ack template when the operation has a reply and the client asked for
  * an ack, otherwise the error event. Events that are not in the contract are answered with `VALIDATION_FAILED`.
  * Nothing a handler does can crash the process or leave an ack unanswered.
+ *
+ * A socket's events are not queued: a handler is called as Socket.IO dispatches its event (after the socket's
+ * `socket.use` middleware), within that listener call when the payload's schema is synchronous, as generated
+ * schemas are, or after zod's asynchronous parse when it is not; a handler still awaiting something does not
+ * hold back the socket's next event.
  */
 export function bindNamespace<C extends NamespaceContract, TUser = undefined>(
   nsp: Namespace,
@@ -278,15 +283,43 @@ export function bindNamespace<C extends NamespaceContract, TUser = undefined>(
     }
   };
 
-  const handle = async (
+  // Each message goes through the steps below, each synchronous unless what it waits for is a promise (an
+  // asynchronous payload or reply schema, a handler returning a promise): a handler returning a plain value
+  // with the generated (synchronous) schemas is answered within the listener call, with no await. Every step
+  // catches what it throws and answers it with `fail`, which never throws, so nothing can escape a listener.
+
+  /** Step 1: the payload. */
+  const handle = (
     socket: Socket,
     event: string,
     op: InboundOperationContract,
     args: unknown[],
     ack: Ack | undefined,
-  ): Promise<void> => {
+  ): void => {
     try {
-      const checked = await checkArgsAsync(op, args, false);
+      const checked = checkArgsSyncFirst(op, args, false);
+      if (isPromiseLike(checked)) {
+        checked.then(
+          (result) => run(socket, event, op, ack, result),
+          (error: unknown) => fail(socket, event, op, ack, error),
+        );
+      } else {
+        run(socket, event, op, ack, checked);
+      }
+    } catch (error) {
+      fail(socket, event, op, ack, error);
+    }
+  };
+
+  /** Step 2: the handler, with the checked payload. */
+  const run = (
+    socket: Socket,
+    event: string,
+    op: InboundOperationContract,
+    ack: Ack | undefined,
+    checked: ArgsCheck,
+  ): void => {
+    try {
       if (!checked.ok) {
         throw validationFailed(
           `invalid payload for "${event}": ${formatIssues(checked.issues)}`,
@@ -296,19 +329,66 @@ export function bindNamespace<C extends NamespaceContract, TUser = undefined>(
       const handler = handlerMap[event];
       if (handler === undefined) throw notImplemented(event);
       const user = options.user === undefined ? (undefined as TUser) : options.user(socket, event);
-      const result: unknown = await handler(checked.value, { socket, user, event, emit: emitter });
+      const result: unknown = handler(checked.value, { socket, user, event, emit: emitter });
+      if (isPromiseLike(result)) {
+        Promise.resolve(result).then(
+          (value) => answer(socket, event, op, ack, value),
+          (error: unknown) => fail(socket, event, op, ack, error),
+        );
+      } else {
+        answer(socket, event, op, ack, result);
+      }
+    } catch (error) {
+      fail(socket, event, op, ack, error);
+    }
+  };
+
+  /** Step 3: the ack, if the client asked for one (the reply checked first with `validateOutbound`). */
+  const answer = (
+    socket: Socket,
+    event: string,
+    op: InboundOperationContract,
+    ack: Ack | undefined,
+    result: unknown,
+  ): void => {
+    try {
       if (ack === undefined) return;
       if (op.reply === undefined) {
         ack();
         return;
       }
-      if (validateOutbound) {
-        const reply = await checkValueAsync(op.reply, result);
-        if (!reply.ok) {
-          report(new OutboundValidationError(event, reply.issues, 'reply (ack)'), event, socket);
-          deliver(socket, event, op, ack, { code: 'INTERNAL', message: GENERIC_INTERNAL, issues: [] });
-          return;
-        }
+      if (!validateOutbound) {
+        ack(result);
+        return;
+      }
+      const checked = checkValueSyncFirst(op.reply, result);
+      if (isPromiseLike(checked)) {
+        checked.then(
+          (reply) => send(socket, event, op, ack, result, reply),
+          (error: unknown) => fail(socket, event, op, ack, error),
+        );
+      } else {
+        send(socket, event, op, ack, result, checked);
+      }
+    } catch (error) {
+      fail(socket, event, op, ack, error);
+    }
+  };
+
+  /** Step 4: the checked reply. */
+  const send = (
+    socket: Socket,
+    event: string,
+    op: InboundOperationContract,
+    ack: Ack,
+    result: unknown,
+    reply: ArgsCheck,
+  ): void => {
+    try {
+      if (!reply.ok) {
+        report(new OutboundValidationError(event, reply.issues, 'reply (ack)'), event, socket);
+        deliver(socket, event, op, ack, { code: 'INTERNAL', message: GENERIC_INTERNAL, issues: [] });
+        return;
       }
       ack(result);
     } catch (error) {
@@ -329,37 +409,47 @@ export function bindNamespace<C extends NamespaceContract, TUser = undefined>(
     );
   };
 
-  const detachers = new Map<Socket, () => void>();
+  // One listener per client event and one for unknown events, shared by every socket of the namespace: Socket.IO
+  // calls a socket's listeners with `this` set to the socket (its EventEmitter's `emit`, and `onAny` listeners
+  // are applied to it), so a socket costs the binding no closure, only its entries in the socket's listener
+  // tables. Per-event listeners (not one `onAny` dispatcher) keep `socket.use` middleware in front of handlers.
+  const listeners: [string, (this: Socket, ...received: unknown[]) => void][] = Object.entries(
+    contract.receive,
+  ).map(([event, op]) => [
+    event,
+    function (this: Socket, ...received: unknown[]): void {
+      const ack = takeAck(received);
+      try {
+        handle(this, event, op, received, ack);
+      } catch (error) {
+        report(error, event, this);
+      }
+    },
+  ]);
+
+  // Unknown events have no listener of their own; `onAny` sees every event (before middleware, as it always has).
+  const anyListener = function (this: Socket, event: unknown, ...received: unknown[]): void {
+    const name = String(event);
+    if (Object.hasOwn(contract.receive, name)) return;
+    try {
+      handleUnknown(this, name, takeAck(received));
+    } catch (error) {
+      report(error, name, this);
+    }
+  };
 
   const attach = (socket: Socket): void => {
-    if (detachers.has(socket)) return;
-    const listeners: [string, (...args: unknown[]) => void][] = [];
-    for (const [event, op] of Object.entries(contract.receive)) {
-      const listener = (...received: unknown[]): void => {
-        const { args, ack } = splitAck(received);
-        handle(socket, event, op, args, ack).catch((error: unknown) => report(error, event, socket));
-      };
-      socket.on(event, listener);
-      listeners.push([event, listener]);
-    }
-    const anyListener = (event: unknown, ...received: unknown[]): void => {
-      const name = String(event);
-      if (Object.hasOwn(contract.receive, name)) return;
-      try {
-        handleUnknown(socket, name, splitAck(received).ack);
-      } catch (error) {
-        report(error, name, socket);
-      }
-    };
+    // Never twice. (Cheap: a socket has few any-listeners, and this one belongs to this binding alone.)
+    if (socket.listenersAny().includes(anyListener)) return;
+    for (const [event, listener] of listeners) socket.on(event, listener);
     socket.onAny(anyListener);
-    const detach = (): void => {
-      for (const [event, listener] of listeners) socket.off(event, listener);
-      socket.offAny(anyListener);
-      socket.off('disconnect', detach);
-      detachers.delete(socket);
-    };
-    socket.on('disconnect', detach);
-    detachers.set(socket, detach);
+  };
+
+  // A socket that disconnects keeps its listeners: it is never dispatched to again (Socket.IO drops the packets
+  // of a disconnected socket) and goes away with them. `close` detaches the sockets still connected.
+  const detach = (socket: Socket): void => {
+    for (const [event, listener] of listeners) socket.off(event, listener);
+    socket.offAny(anyListener);
   };
 
   for (const socket of nsp.sockets.values()) attach(socket);
@@ -369,15 +459,20 @@ export function bindNamespace<C extends NamespaceContract, TUser = undefined>(
     emitter,
     close: () => {
       nsp.off('connection', attach);
-      for (const detach of [...detachers.values()]) detach();
+      for (const socket of nsp.sockets.values()) detach(socket);
     },
   };
 }
 
-function splitAck(received: unknown[]): { args: unknown[]; ack: Ack | undefined } {
-  const last = received.at(-1);
-  if (typeof last === 'function') {
-    return { args: received.slice(0, -1), ack: last as Ack };
-  }
-  return { args: received, ack: undefined };
+/** Removes the ack callback from the end of `received` (the listener's own rest array) and returns it. */
+function takeAck(received: unknown[]): Ack | undefined {
+  return typeof received.at(-1) === 'function' ? (received.pop() as Ack) : undefined;
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }

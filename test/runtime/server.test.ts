@@ -398,6 +398,274 @@ describe('bindNamespace: setup and teardown', () => {
   });
 });
 
+describe('bindNamespace: shared listeners', () => {
+  const events = Object.keys(chatContract.receive);
+  const serverSockets = (): Socket[] => [...h.io.of('/chat').sockets.values()];
+
+  it('attaches one listener per client event, the same function on every socket, and no per-socket extras', async () => {
+    const early = await h.connect('/chat'); // connected before the binding
+    const [before] = serverSockets() as [Socket];
+    const disconnectListeners = before.listeners('disconnect').length;
+    bindChat();
+    await h.connect('/chat');
+    await h.connect('/chat');
+    const sockets = serverSockets();
+    expect(sockets).toHaveLength(3);
+    const [first, ...others] = sockets as [Socket, ...Socket[]];
+    for (const event of events) {
+      expect(first.listeners(event)).toHaveLength(1);
+      for (const socket of others) expect(socket.listeners(event)).toEqual(first.listeners(event));
+    }
+    expect(first.listenersAny()).toHaveLength(1);
+    for (const socket of others) expect(socket.listenersAny()).toEqual(first.listenersAny());
+    expect(before.listeners('disconnect')).toHaveLength(disconnectListeners);
+    // and they work on every socket, the early one included
+    await expect(early.timeout(1000).emitWithAck('list-rooms')).resolves.toEqual(['general', 'random']);
+  });
+
+  it('gives two bindings of the same namespace listeners of their own', async () => {
+    bindChat();
+    bindNamespace(h.io.of('/chat'), chatContract, okHandlers, { onError });
+    await h.connect('/chat');
+    const [socket] = serverSockets() as [Socket];
+    const [a, b] = socket.listeners('list-rooms');
+    expect(a).toBeTypeOf('function');
+    expect(b).toBeTypeOf('function');
+    expect(a).not.toBe(b);
+  });
+
+  it('close() removes exactly its listeners from every connected socket and stops attaching new ones', async () => {
+    h.io.of('/chat').on('connection', (socket) => socket.on('list-rooms', () => undefined));
+    const bound = bindChat();
+    const clients = [await h.connect('/chat'), await h.connect('/chat')];
+    await clients[1]!.timeout(1000).emitWithAck('list-rooms');
+    clients[1]!.disconnect(); // a socket gone before close()
+    await vi.waitFor(() => expect(serverSockets()).toHaveLength(1));
+    bound.close();
+    const [socket] = serverSockets() as [Socket];
+    expect(socket.listeners('list-rooms')).toHaveLength(1); // the application's own, not the binding's
+    for (const event of events.filter((e) => e !== 'list-rooms')) expect(socket.listeners(event)).toEqual([]);
+    expect(socket.listenersAny()).toEqual([]);
+    await h.connect('/chat');
+    const late = serverSockets().find((s) => s !== socket)!;
+    expect(late.listeners('chat:send_message')).toEqual([]);
+    expect(late.listenersAny()).toEqual([]);
+  });
+
+  it('keeps socket.use middleware in front of the handlers', async () => {
+    const seen: string[] = [];
+    const rejected: string[] = [];
+    h.io.of('/chat').on('connection', (socket) => {
+      socket.use(([event], next) => {
+        seen.push(String(event));
+        next(event === 'join-room' ? new Error('blocked') : undefined);
+      });
+      socket.on('error', (error) => rejected.push(error.message));
+    });
+    const joined = vi.fn(() => ({ ok: true as const, room: 'x' }));
+    bindChat({ ...okHandlers, 'join-room': joined });
+    const socket = await h.connect('/chat');
+    await expect(socket.timeout(200).emitWithAck('join-room', 'general')).rejects.toThrow(/timed out/);
+    await expect(socket.timeout(1000).emitWithAck('list-rooms')).resolves.toEqual(['general', 'random']);
+    expect(seen).toEqual(['join-room', 'list-rooms']);
+    expect(rejected).toEqual(['blocked']);
+    expect(joined).not.toHaveBeenCalled();
+  });
+});
+
+describe('bindNamespace: synchronous dispatch', () => {
+  /** The binding's listener for `event` on the first server socket, and that socket. */
+  async function listenerOf(
+    event: string,
+  ): Promise<{ socket: Socket; listener: (...args: unknown[]) => void }> {
+    await h.connect('/chat');
+    const [socket] = [...h.io.of('/chat').sockets.values()] as [Socket];
+    const [listener] = socket.listeners(event) as [(...args: unknown[]) => void];
+    return { socket, listener };
+  }
+
+  it('answers a handler returning a plain value within the listener call (no await)', async () => {
+    bindChat();
+    const { socket, listener } = await listenerOf('chat:send_message');
+    const ack = vi.fn();
+    listener.call(socket, { room: 'general', text: 'hi' }, ack);
+    expect(ack).toHaveBeenCalledExactlyOnceWith({ ok: true, id: 'general:2' });
+  });
+
+  it('answers a synchronous throw with the error ack within the listener call, and does not throw itself', async () => {
+    bindChat({
+      'join-room': () => {
+        throw forbidden('members only');
+      },
+      'list-rooms': () => {
+        throw new Error('secret');
+      },
+    });
+    const { socket, listener } = await listenerOf('join-room');
+    const ack = vi.fn();
+    expect(() => listener.call(socket, 'vip', ack)).not.toThrow();
+    expect(ack).toHaveBeenCalledExactlyOnceWith({
+      ok: false,
+      error: { code: 'FORBIDDEN', message: 'members only', issues: [] },
+    });
+    const [listRooms] = socket.listeners('list-rooms') as [(...args: unknown[]) => void];
+    const internal = vi.fn();
+    expect(() => listRooms.call(socket, internal)).not.toThrow();
+    expect(internal).toHaveBeenCalledExactlyOnceWith({
+      ok: false,
+      error: { code: 'INTERNAL', message: 'internal server error', issues: [] },
+    });
+    expect(errors).toEqual([{ error: expect.objectContaining({ message: 'secret' }), event: 'list-rooms' }]);
+  });
+
+  it('reports a synchronous throw without an ack on the error event', async () => {
+    bindChat({
+      'set-status': () => {
+        throw forbidden('not now');
+      },
+    });
+    const socket = await h.connect('/chat');
+    const error = nextEvent(socket, 'chat:error');
+    socket.emit('set-status', 'away');
+    expect((await error)[0]).toMatchObject({
+      error: { code: 'FORBIDDEN', message: 'failed set-status: not now' },
+    });
+  });
+
+  it('answers INTERNAL when a payload schema throws (not a validation failure), and reports it', async () => {
+    const throwing = {
+      ...bareContract,
+      receive: {
+        ...bareContract.receive,
+        echo: {
+          ...bareContract.receive.echo,
+          payload: z.string().refine(() => {
+            throw new Error('refinement bug');
+          }),
+        },
+      },
+    } as const satisfies NamespaceContract;
+    const echo = vi.fn((text: string) => text);
+    bindNamespace(h.io.of('/bare'), throwing, { echo }, { onError });
+    const socket = await h.connect('/bare');
+    expect(await socket.timeout(1000).emitWithAck('echo', 'x')).toEqual({
+      code: 'INTERNAL',
+      message: 'internal server error',
+      issues: [],
+    });
+    expect(echo).not.toHaveBeenCalled();
+    expect(errors).toEqual([
+      { error: expect.objectContaining({ message: 'refinement bug' }), event: 'echo' },
+    ]);
+  });
+});
+
+describe('bindNamespace: asynchronous schemas (zod async refinements)', () => {
+  let syncRuns: number;
+  let asyncRuns: number;
+  const taken = new Set(['taken']);
+  // A fresh contract per test: which schemas are asynchronous is remembered per schema object.
+  const asyncContract = () =>
+    ({
+      namespace: '/async',
+      name: 'async',
+      auth: { handshake: [] },
+      errors: {},
+      receive: {
+        claim: {
+          event: 'claim',
+          method: 'claim',
+          args: 'value',
+          payload: z
+            .string()
+            .refine(() => ++syncRuns > 0)
+            .refine(async (name) => {
+              asyncRuns++;
+              await delay(1);
+              return !taken.has(name);
+            }, 'already taken'),
+          reply: z.object({ name: z.string() }).refine(async (reply) => reply.name !== 'bad', 'bad reply'),
+        },
+      },
+      send: {},
+    }) as const satisfies NamespaceContract;
+
+  beforeEach(() => {
+    syncRuns = 0;
+    asyncRuns = 0;
+  });
+
+  it('validates the payload and the reply through the asynchronous parse', async () => {
+    const claim = vi.fn(async (name: string) => ({ name: name === 'reply-bad' ? 'bad' : name }));
+    bindNamespace(h.io.of('/async'), asyncContract(), { claim }, { onError, validateOutbound: true });
+    const socket = await h.connect('/async');
+    expect(await socket.timeout(1000).emitWithAck('claim', 'ada')).toEqual({ name: 'ada' });
+    expect(await socket.timeout(1000).emitWithAck('claim', 'taken')).toEqual({
+      code: 'VALIDATION_FAILED',
+      message: expect.stringContaining('already taken'),
+      issues: [{ path: [], message: 'already taken', code: 'custom' }],
+    });
+    expect(await socket.timeout(1000).emitWithAck('claim', 42)).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      issues: [{ code: 'invalid_type' }],
+    });
+    expect(await socket.timeout(1000).emitWithAck('claim', 'reply-bad')).toEqual({
+      code: 'INTERNAL',
+      message: 'internal server error',
+      issues: [],
+    });
+    expect(claim.mock.calls.map(([name]) => name)).toEqual(['ada', 'reply-bad']);
+    expect(errors).toEqual([{ error: expect.any(OutboundValidationError), event: 'claim' }]);
+  });
+
+  it('runs an async refinement once per message, and answers its rejection with INTERNAL, first message included', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      // (one async refinement: with several, zod's own asynchronous parse leaves a later one's rejection
+      // unhandled while it awaits an earlier one, whatever the runtime does)
+      let down = true;
+      const payload = z
+        .string()
+        .refine(() => ++syncRuns > 0)
+        .refine(async () => {
+          asyncRuns++;
+          if (down) throw new Error('database down');
+          return true;
+        });
+      const contract = asyncContract();
+      const claim = vi.fn((name: string) => ({ name }));
+      bindNamespace(
+        h.io.of('/async'),
+        { ...contract, receive: { claim: { ...contract.receive.claim, payload } } },
+        { claim },
+        { onError },
+      );
+      const socket = await h.connect('/async');
+      expect(await socket.timeout(1000).emitWithAck('claim', 'a')).toEqual({
+        code: 'INTERNAL',
+        message: 'internal server error',
+        issues: [],
+      });
+      down = false;
+      for (const name of ['b', 'c']) {
+        expect(await socket.timeout(1000).emitWithAck('claim', name)).toEqual({ name });
+      }
+      await delay(20);
+      expect(syncRuns).toBe(3);
+      expect(asyncRuns).toBe(3);
+      expect(claim).toHaveBeenCalledTimes(2);
+      expect(errors).toEqual([
+        { error: expect.objectContaining({ message: 'database down' }), event: 'claim' },
+      ]);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});
+
 function thrownBy(action: () => unknown): unknown {
   try {
     action();
