@@ -46,8 +46,9 @@ export async function resetServer(
       signal: AbortSignal.timeout(Math.max(timeoutMs, 5000)),
     });
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-    throw new ResetUnavailableError(`cannot reach ${endpoint} (${cause}): is the server running at ${url}?`);
+    throw new ResetUnavailableError(
+      `cannot reach ${endpoint} (${fetchFailure(error)}): is the server running at ${url}?`,
+    );
   }
   const text = await response.text();
   if (response.status === 404) {
@@ -87,4 +88,10 @@ function errorText(text: string): string {
     // not JSON: show it as it is
   }
   return text.slice(0, 500);
+}
+
+/** Why `fetch` failed, briefly: the socket error's code (`ECONNREFUSED`) where there is one. */
+export function fetchFailure(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (error as Error).message;
 }

@@ -3,6 +3,7 @@
  * to listen; the harness waits for it instead of failing its first case.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fetchFailure } from './reset.js';
 
 /** How often to try while waiting. */
 const POLL_MS = 250;
@@ -21,8 +22,7 @@ export async function waitForServer(url: string, timeoutMs: number): Promise<voi
       await response.body?.cancel();
       return;
     } catch (error) {
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      reason = cause?.code ?? cause?.message ?? (error as Error).message;
+      reason = fetchFailure(error);
     }
     await sleep(Math.min(POLL_MS, Math.max(0, deadline - Date.now())));
   }

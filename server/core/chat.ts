@@ -97,12 +97,7 @@ export class Chat {
    * (the Redis registry's sweep), as if those connections had closed.
    */
   async sweep(): Promise<void> {
-    for (const state of await this.domain.presence.sweep()) {
-      const user = await this.domain.users.get(state.userId);
-      this.bus.emit({ type: 'presence.offline', user, lastSeen: state.lastSeen ?? new Date().toISOString() });
-      for (const call of this.domain.calls.hangUpAll(state.userId))
-        this.bus.emit({ type: 'call.ended', call });
-    }
+    for (const state of await this.domain.presence.sweep()) await this.wentOffline(state);
   }
 
   /** Calls `listener` on every `reset` (an adapter's cache of rooms or ids) until the returned function is called. */
@@ -114,11 +109,14 @@ export class Chat {
   private async closeConnection(userId: string, connectionId: string): Promise<void> {
     this.domain.typing.disconnect(connectionId);
     const { state, wentOffline } = await this.domain.presence.disconnect(userId, connectionId);
-    if (!wentOffline) return;
-    const user = await this.domain.users.get(userId);
+    if (wentOffline) await this.wentOffline(state);
+  }
+
+  /** Tells everyone the user went offline; nobody is left to talk, so the other party of a call hears it end. */
+  private async wentOffline(state: PresenceState): Promise<void> {
+    const user = await this.domain.users.get(state.userId);
     this.bus.emit({ type: 'presence.offline', user, lastSeen: state.lastSeen ?? new Date().toISOString() });
-    // Nobody is left to talk: the other party of a call hears it end.
-    for (const call of this.domain.calls.hangUpAll(userId)) this.bus.emit({ type: 'call.ended', call });
+    for (const call of this.domain.calls.hangUpAll(state.userId)) this.bus.emit({ type: 'call.ended', call });
   }
 
   /** Stored before it resolves; a retried send (same client message id) is not announced again. */

@@ -25,6 +25,7 @@ import type { ChatEvent, FileNotice } from '../core/events.js';
 import type { Call } from '../domain/calls.js';
 import { countReactions, type ReactionCount, requireMember, requireReadable } from '../domain/index.js';
 import type { PresenceState } from '../domain/presence.js';
+import type { ReactionResult } from '../domain/reactions.js';
 import type { MountDeps } from '../namespaces.js';
 import type { RoomOfUser } from '../store/store.js';
 import type { Attachment, Message, Room, User } from '../store/types.js';
@@ -50,6 +51,16 @@ export async function canonicalWelcome(
 ): Promise<wire.SessionReadyPayloadInput> {
   const [me, rooms] = await Promise.all([profile(chat, user), roomEntries(chat, user.id)]);
   return { user: me, rooms, serverTime: now() };
+}
+
+/** The ack of `reaction:add` and `reaction:remove`. */
+function reactionAck(result: ReactionResult) {
+  return {
+    roomId: result.message.roomId,
+    messageId: result.message.id,
+    changed: result.changed,
+    reactions: result.counts,
+  };
 }
 
 async function profile(chat: Chat, user: User): Promise<wire.CanonicalUserInput> {
@@ -346,24 +357,12 @@ export function canonicalHandlers(deps: MountDeps) {
 
     async 'reaction:add'({ messageId, emoji }, ctx) {
       limit(ctx, 'reaction', 'reactions');
-      const result = await chat.addReaction(ctx.user.id, messageId, emoji);
-      return ok({
-        roomId: result.message.roomId,
-        messageId,
-        changed: result.changed,
-        reactions: result.counts,
-      });
+      return ok(reactionAck(await chat.addReaction(ctx.user.id, messageId, emoji)));
     },
 
     async 'reaction:remove'({ messageId, emoji }, ctx) {
       limit(ctx, 'reaction', 'reactions');
-      const result = await chat.removeReaction(ctx.user.id, messageId, emoji);
-      return ok({
-        roomId: result.message.roomId,
-        messageId,
-        changed: result.changed,
-        reactions: result.counts,
-      });
+      return ok(reactionAck(await chat.removeReaction(ctx.user.id, messageId, emoji)));
     },
 
     // -------------------------------------------------------------------------------------------- receipts

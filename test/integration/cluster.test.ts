@@ -11,6 +11,7 @@ import { createClient } from 'redis';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisConnections } from '../../server/transport/redis-connections.js';
+import { REQUIRE_SERVICES, serviceProblem } from '../services.js';
 import { next, startTestServer, type TestServer } from './helpers.js';
 
 const REDIS_URL = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -29,15 +30,9 @@ async function probeRedis(): Promise<string | undefined> {
   }
 }
 
-const redisProblem = await probeRedis();
-const required = process.env.PARLEY_REQUIRE_SERVICES === '1';
-if (redisProblem !== undefined && !required) {
-  console.warn(
-    `skipping the Redis cluster tests: ${redisProblem}. Set PARLEY_REQUIRE_SERVICES=1 to fail instead.`,
-  );
-}
+const redisProblem = await serviceProblem('the Redis cluster tests', probeRedis);
 
-describe.skipIf(redisProblem !== undefined && !required)('two servers over one Redis', () => {
+describe.skipIf(redisProblem !== undefined && !REQUIRE_SERVICES)('two servers over one Redis', () => {
   let a: TestServer;
   let b: TestServer;
   const alice: Record<string, Socket> = {};
@@ -140,7 +135,7 @@ describe.skipIf(redisProblem !== undefined && !required)('two servers over one R
   });
 });
 
-describe.skipIf(redisProblem !== undefined && !required)('presence over two servers', () => {
+describe.skipIf(redisProblem !== undefined && !REQUIRE_SERVICES)('presence over two servers', () => {
   let a: TestServer;
   let b: TestServer;
   let prefix: string;

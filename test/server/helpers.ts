@@ -16,9 +16,9 @@ import { createDomain, type Domain, ManualClock } from '../../server/domain/inde
 import type { KyselyStore } from '../../server/store/kysely-store.js';
 import { type OpenStoreOptions, openStore } from '../../server/store/open.js';
 import { seedDemo } from '../../server/store/seed.js';
+import { REQUIRE_SERVICES, serviceProblem } from '../services.js';
 
 export const PG_URL = process.env.PARLEY_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const REQUIRE_SERVICES = process.env.PARLEY_REQUIRE_SERVICES === '1';
 
 const tempDirs: string[] = [];
 afterAll(() => {
@@ -65,12 +65,7 @@ async function probePostgres(): Promise<string | undefined> {
   }
 }
 
-const postgresProblem = await probePostgres();
-if (postgresProblem !== undefined && !REQUIRE_SERVICES) {
-  console.warn(
-    `skipping the PostgreSQL store tests: ${postgresProblem}. Set PARLEY_REQUIRE_SERVICES=1 to fail instead.`,
-  );
-}
+const postgresProblem = await serviceProblem('the PostgreSQL store tests', probePostgres);
 
 /** The backends to run store-backed suites on: SQLite always, PostgreSQL when reachable or required. */
 export const backends: Backend[] =
