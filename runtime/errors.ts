@@ -113,13 +113,43 @@ export interface IssueSource {
   }[];
 }
 
-/** A `ZodError`'s issues as plain JSON: `{ path, message, code }`. Symbols in paths become their description. */
+/**
+ * How much of a validation failure travels back. A payload can hold far more faults than it weighs (a list of
+ * 10,000 wrong items, an object of 10,000 unknown keys): an error that lists them all costs the server more than
+ * the request and is a lever for a hostile client. So an error carries the first `MAX_ISSUES` issues, each
+ * message cut at `MAX_ISSUE_MESSAGE` characters, and one last issue (code `too_many_issues`) that counts the rest.
+ */
+export const MAX_ISSUES = 20;
+export const MAX_ISSUE_MESSAGE = 300;
+/** A path deeper than this is cut too (a hostile payload can nest deeply). */
+export const MAX_ISSUE_PATH = 32;
+
+/**
+ * A `ZodError`'s issues as plain JSON: `{ path, message, code }`, bounded as `MAX_ISSUES` says. Symbols in paths
+ * become their description.
+ */
 export function toIssues(error: IssueSource): Issue[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map((key) => (typeof key === 'symbol' ? (key.description ?? key.toString()) : key)),
-    message: issue.message,
+  const listed = error.issues.slice(0, MAX_ISSUES).map((issue) => ({
+    path: issue.path
+      .slice(0, MAX_ISSUE_PATH)
+      .map((key) => (typeof key === 'symbol' ? (key.description ?? key.toString()) : key))
+      .map((key) => (typeof key === 'string' ? truncate(key, MAX_ISSUE_MESSAGE) : key)),
+    message: truncate(issue.message, MAX_ISSUE_MESSAGE),
     code: issue.code,
   }));
+  const rest = error.issues.length - listed.length;
+  if (rest > 0) {
+    listed.push({
+      path: [],
+      message: `and ${rest} more issue${rest === 1 ? '' : 's'} (only the first ${MAX_ISSUES} are listed)`,
+      code: 'too_many_issues',
+    });
+  }
+  return listed;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 /** `to[0]: Invalid input; text: Too small` — for error messages. */

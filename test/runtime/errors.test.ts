@@ -7,6 +7,9 @@ import {
   InboundValidationError,
   type Issue,
   internal,
+  MAX_ISSUE_MESSAGE,
+  MAX_ISSUE_PATH,
+  MAX_ISSUES,
   notFound,
   notImplemented,
   ParleyError,
@@ -94,6 +97,39 @@ describe('toIssues', () => {
     ]);
     expect(JSON.parse(JSON.stringify(plain))).toEqual(plain);
     expect(Object.keys(plain[0]!)).toEqual(['path', 'message', 'code']);
+  });
+
+  it('lists the first MAX_ISSUES issues and counts the rest, so an error never outweighs the request', () => {
+    const schema = z.object({ ids: z.array(z.string()) });
+    const result = schema.safeParse({ ids: Array.from({ length: 5000 }, (_, i) => i) });
+    expect(result.error!.issues).toHaveLength(5000);
+    const plain = toIssues(result.error!);
+    expect(plain).toHaveLength(MAX_ISSUES + 1);
+    expect(plain[MAX_ISSUES - 1]).toEqual({
+      path: ['ids', MAX_ISSUES - 1],
+      message: expect.any(String),
+      code: 'invalid_type',
+    });
+    expect(plain[MAX_ISSUES]).toEqual({
+      path: [],
+      message: `and ${5000 - MAX_ISSUES} more issues (only the first ${MAX_ISSUES} are listed)`,
+      code: 'too_many_issues',
+    });
+    expect(JSON.stringify(plain).length).toBeLessThan(4000);
+  });
+
+  it('cuts long messages, long keys and deep paths', () => {
+    const keys = Array.from({ length: 10_000 }, (_, i) => `unknown_key_${i}`);
+    const result = z.strictObject({}).safeParse(Object.fromEntries(keys.map((k) => [k, 1])));
+    const [issue] = toIssues(result.error!);
+    expect(issue!.code).toBe('unrecognized_keys');
+    expect(issue!.message).toHaveLength(MAX_ISSUE_MESSAGE);
+    expect(issue!.message.endsWith('…')).toBe(true);
+    const deep = toIssues({
+      issues: [{ path: ['k'.repeat(5000), ...Array(100).fill(0)], message: 'm', code: 'custom' }],
+    });
+    expect(deep[0]!.path).toHaveLength(MAX_ISSUE_PATH);
+    expect(String(deep[0]!.path[0])).toHaveLength(MAX_ISSUE_MESSAGE);
   });
 
   it('turns symbol path keys into strings', () => {
