@@ -18,11 +18,16 @@ export interface CompileResult {
   specFiles: string[];
 }
 
+export interface CompileOptions {
+  /** Also run the rules a contract that CI enforces needs (`unbounded`, …). */
+  strict?: boolean;
+}
+
 /** Load, build and validate: the IR of a valid spec, or a `SpecError` listing every problem. */
-export async function compile(spec: string): Promise<CompileResult> {
+export async function compile(spec: string, options: CompileOptions = {}): Promise<CompileResult> {
   const loaded = await loadSpec(spec);
   const built = buildIR(loaded.document, spec);
-  const diagnostics = [...loaded.diagnostics, ...built.diagnostics, ...validate(built.ir)].map((d) =>
+  const diagnostics = [...loaded.diagnostics, ...built.diagnostics, ...validate(built.ir, options)].map((d) =>
     loaded.sources.attach(d),
   );
   if (diagnostics.some((d) => d.severity === 'error')) throw new SpecError(spec, diagnostics);

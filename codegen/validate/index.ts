@@ -15,6 +15,7 @@ import { exampleInvalid } from './rules/example-invalid.js';
 import { exampleMissing } from './rules/example-missing.js';
 import { identifierCollision } from './rules/identifier-collision.js';
 import { messageNameMissing } from './rules/message-name-missing.js';
+import { unbounded } from './rules/unbounded.js';
 
 export { payloadJsonSchema } from './json-schema.js';
 
@@ -28,13 +29,14 @@ export const RULES: readonly Rule[] = [
   errorEvents,
   identifierCollision,
   auth,
+  unbounded,
 ];
 
 /** Every problem the rules find in `ir` (errors and warnings), by rule, each in spec order. */
-export function validate(ir: IRDocument): Diagnostic[] {
+export function validate(ir: IRDocument, options: { strict?: boolean } = {}): Diagnostic[] {
   const checker = new PayloadChecker();
   try {
-    return RULES.flatMap((rule) => rule(ir, { checker }));
+    return RULES.flatMap((rule) => rule(ir, { checker, strict: options.strict ?? false }));
   } finally {
     checker.dispose();
   }

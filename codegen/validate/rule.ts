@@ -8,6 +8,8 @@ import type { PayloadChecker } from './check.js';
 export interface RuleContext {
   /** Shared by the rules of one run, so each payload schema is compiled once. */
   checker: PayloadChecker;
+  /** `--strict` (or the spec's own setting): rules that only a contract CI enforces report too. */
+  strict: boolean;
 }
 
 /** One check over the whole IR. Rules are independent: each reports what it finds, in spec order. */

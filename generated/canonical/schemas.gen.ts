@@ -464,11 +464,11 @@ export const CanonicalIceCandidate = z.object({
     /** The candidate line; empty at the end of candidates. */
     candidate: z.string().max(2000),
     /** The media stream it belongs to. */
-    sdpMid: z.string().nullable().optional(),
+    sdpMid: z.string().max(256).nullable().optional(),
     /** The index of its media description. */
     sdpMLineIndex: z.int().min(0).nullable().optional(),
     /** The ICE username fragment. */
-    usernameFragment: z.string().nullable().optional()
+    usernameFragment: z.string().max(256).nullable().optional()
 });
 
 export type CanonicalIceCandidate = z.output<typeof CanonicalIceCandidate>;

@@ -74,7 +74,7 @@ export type ChatterboxTypistInput = z.input<typeof ChatterboxTypist>;
 /** A token to check for this socket. */
 export const AuthPayload = z.strictObject({
     /** A JWT identifying the socket's user. */
-    token: z.string().min(1)
+    token: z.string().min(1).max(8192)
 });
 
 export type AuthPayload = z.output<typeof AuthPayload>;
@@ -112,7 +112,7 @@ export type SendRoomMessagePayloadInput = z.input<typeof SendRoomMessagePayload>
 /** The conversation whose real-time updates the socket wants. */
 export const JoinConversationPayload = z.strictObject({
     /** The conversation to join. */
-    conversationId: z.string().min(1)
+    conversationId: z.string().min(1).max(128)
 });
 
 export type JoinConversationPayload = z.output<typeof JoinConversationPayload>;
@@ -122,7 +122,7 @@ export type JoinConversationPayloadInput = z.input<typeof JoinConversationPayloa
 /** The conversation whose real-time updates the socket no longer wants. */
 export const LeaveConversationPayload = z.strictObject({
     /** The conversation to leave. */
-    conversationId: z.string().min(1)
+    conversationId: z.string().min(1).max(128)
 });
 
 export type LeaveConversationPayload = z.output<typeof LeaveConversationPayload>;
@@ -132,10 +132,10 @@ export type LeaveConversationPayloadInput = z.input<typeof LeaveConversationPayl
 /** A new message for a conversation. */
 export const SendMessagePayload = z.strictObject({
     /** The conversation to post in. */
-    conversationId: z.string().min(1),
+    conversationId: z.string().min(1).max(128),
     content: ChatterboxContent,
     /** Ids of files uploaded beforehand (through the REST API). */
-    attachments: z.array(z.string().min(1)).max(10).optional()
+    attachments: z.array(z.string().min(1).max(2048)).max(10).optional()
 });
 
 export type SendMessagePayload = z.output<typeof SendMessagePayload>;
@@ -145,7 +145,7 @@ export type SendMessagePayloadInput = z.input<typeof SendMessagePayload>;
 /** The sender started typing in a conversation. */
 export const TypingPayload = z.strictObject({
     /** The conversation being typed in. */
-    conversationId: z.string().min(1)
+    conversationId: z.string().min(1).max(128)
 });
 
 export type TypingPayload = z.output<typeof TypingPayload>;
@@ -155,7 +155,7 @@ export type TypingPayloadInput = z.input<typeof TypingPayload>;
 /** The sender stopped typing in a conversation. */
 export const StopTypingPayload = z.strictObject({
     /** The conversation that was being typed in. */
-    conversationId: z.string().min(1)
+    conversationId: z.string().min(1).max(128)
 });
 
 export type StopTypingPayload = z.output<typeof StopTypingPayload>;
@@ -165,9 +165,9 @@ export type StopTypingPayloadInput = z.input<typeof StopTypingPayload>;
 /** Messages of a conversation the sender has read. */
 export const MarkReadPayload = z.strictObject({
     /** The conversation the messages belong to. */
-    conversationId: z.string().min(1),
+    conversationId: z.string().min(1).max(128),
     /** The messages read. */
-    messageIds: z.array(z.string().min(1)).min(1)
+    messageIds: z.array(z.string().min(1).max(128)).min(1).max(500)
 });
 
 export type MarkReadPayload = z.output<typeof MarkReadPayload>;
@@ -184,7 +184,7 @@ export type HeartbeatPayloadInput = z.input<typeof HeartbeatPayload>;
 /** A prompt for the AI assistant, in the context of a conversation. */
 export const AiMessagePayload = z.strictObject({
     /** The conversation the question is about. */
-    conversationId: z.string().min(1),
+    conversationId: z.string().min(1).max(128),
     content: ChatterboxContent
 });
 
@@ -195,7 +195,7 @@ export type AiMessagePayloadInput = z.input<typeof AiMessagePayload>;
 /** Stop the answer streaming for a conversation. */
 export const AiStopPayload = z.strictObject({
     /** The conversation whose answer to stop. */
-    conversationId: z.string().min(1)
+    conversationId: z.string().min(1).max(128)
 });
 
 export type AiStopPayload = z.output<typeof AiStopPayload>;

@@ -65,11 +65,11 @@ export const HelpdeskIceCandidate = z.object({
     /** The candidate line; empty at the end of candidates. */
     candidate: z.string().max(2000),
     /** The media stream it belongs to. */
-    sdpMid: z.string().nullable().optional(),
+    sdpMid: z.string().max(256).nullable().optional(),
     /** The index of its media description. */
     sdpMLineIndex: z.int().min(0).nullable().optional(),
     /** The ICE username fragment. */
-    usernameFragment: z.string().nullable().optional()
+    usernameFragment: z.string().max(256).nullable().optional()
 });
 
 export type HelpdeskIceCandidate = z.output<typeof HelpdeskIceCandidate>;
@@ -109,7 +109,7 @@ export type HelpdeskCallRefInput = z.input<typeof HelpdeskCallRef>;
  *
  * A JWT signed with the server's key.
  */
-export const AuthenticatePayload = z.string().min(1);
+export const AuthenticatePayload = z.string().min(1).max(8192);
 
 export type AuthenticatePayload = z.output<typeof AuthenticatePayload>;
 
@@ -185,7 +185,7 @@ export const FileUploadedPayload = z.strictObject({
     /** Its size in bytes. */
     fileSize: z.int().min(0),
     /** Its MIME type. */
-    fileType: z.string().min(1),
+    fileType: z.string().min(1).max(255),
     messageId: HelpdeskId
 });
 

@@ -100,7 +100,7 @@ export type MessengerErrorCodeInput = z.input<typeof MessengerErrorCode>;
  *
  * Conversation ids; empty when the user has no conversations yet.
  */
-export const JoinConversationsPayload = z.array(z.string().min(1));
+export const JoinConversationsPayload = z.array(z.string().min(1).max(128)).max(1000);
 
 export type JoinConversationsPayload = z.output<typeof JoinConversationsPayload>;
 
@@ -109,11 +109,11 @@ export type JoinConversationsPayloadInput = z.input<typeof JoinConversationsPayl
 /** A new message for a conversation. */
 export const SendMessagePayload = z.strictObject({
     /** The conversation to post in. */
-    conversationId: z.string().min(1),
+    conversationId: z.string().min(1).max(128),
     content: MessengerContent,
     type: MessengerMessageType,
     /** Where the attached image or file can be fetched. */
-    fileUrl: z.string().min(1).optional(),
+    fileUrl: z.string().min(1).max(2048).optional(),
     /** The attachment's file name. */
     fileName: z.string().min(1).max(255).optional()
 });
@@ -135,7 +135,7 @@ export type SendMessageAckPayloadInput = z.input<typeof SendMessageAckPayload>;
 /** The sender started or stopped typing in a conversation. */
 export const TypingPayload = z.strictObject({
     /** The conversation being typed in. */
-    conversationId: z.string().min(1),
+    conversationId: z.string().min(1).max(128),
     /** `true` when typing starts, `false` when it stops. */
     isTyping: z.boolean()
 });
@@ -147,9 +147,9 @@ export type TypingPayloadInput = z.input<typeof TypingPayload>;
 /** Messages of a conversation the sender has read. */
 export const MarkReadPayload = z.strictObject({
     /** The conversation the messages belong to. */
-    conversationId: z.string().min(1),
+    conversationId: z.string().min(1).max(128),
     /** The messages read; batch them into one event. */
-    messageIds: z.array(z.string().min(1)).min(1)
+    messageIds: z.array(z.string().min(1).max(128)).min(1).max(500)
 });
 
 export type MarkReadPayload = z.output<typeof MarkReadPayload>;
@@ -159,7 +159,7 @@ export type MarkReadPayloadInput = z.input<typeof MarkReadPayload>;
 /** New content for one of the sender's messages. */
 export const EditMessagePayload = z.strictObject({
     /** The message to edit. */
-    messageId: z.string().min(1),
+    messageId: z.string().min(1).max(128),
     newContent: MessengerContent
 });
 
@@ -177,7 +177,7 @@ export type EditMessageAckPayloadInput = z.input<typeof EditMessageAckPayload>;
 /** One of the sender's messages to delete. */
 export const DeleteMessagePayload = z.strictObject({
     /** The message to delete. */
-    messageId: z.string().min(1)
+    messageId: z.string().min(1).max(128)
 });
 
 export type DeleteMessagePayload = z.output<typeof DeleteMessagePayload>;

@@ -15,7 +15,7 @@ export const ThreadsNewAttachment = z.strictObject({
     /** What the attachment is. */
     type: z.enum(['image', 'file']),
     /** Where it can be fetched. */
-    url: z.string().min(1)
+    url: z.string().min(1).max(2048)
 });
 
 export type ThreadsNewAttachment = z.output<typeof ThreadsNewAttachment>;
@@ -83,7 +83,7 @@ export type ThreadsPresenceStatusInput = z.input<typeof ThreadsPresenceStatus>;
 /** A new message for a thread. */
 export const MessageSendPayload = z.strictObject({
     /** The thread to post in. */
-    threadId: z.string().min(1),
+    threadId: z.string().min(1).max(128),
     content: ThreadsContent,
     /** Images and files that go with the message, already uploaded. */
     attachments: z.array(ThreadsNewAttachment).max(10).optional()
@@ -114,7 +114,7 @@ export type MessageSendAckPayloadInput = z.input<typeof MessageSendAckPayload>;
 /** New content for one of the sender's messages. */
 export const MessageEditPayload = z.strictObject({
     /** The message to edit. */
-    messageId: z.string().min(1),
+    messageId: z.string().min(1).max(128),
     content: ThreadsContent
 });
 
@@ -125,7 +125,7 @@ export type MessageEditPayloadInput = z.input<typeof MessageEditPayload>;
 /** One of the sender's messages to delete. */
 export const MessageDeletePayload = z.strictObject({
     /** The message to delete. */
-    messageId: z.string().min(1)
+    messageId: z.string().min(1).max(128)
 });
 
 export type MessageDeletePayload = z.output<typeof MessageDeletePayload>;
@@ -135,7 +135,7 @@ export type MessageDeletePayloadInput = z.input<typeof MessageDeletePayload>;
 /** The sender started typing in a thread. */
 export const TypingStartPayload = z.strictObject({
     /** The thread being typed in. */
-    threadId: z.string().min(1)
+    threadId: z.string().min(1).max(128)
 });
 
 export type TypingStartPayload = z.output<typeof TypingStartPayload>;
@@ -145,7 +145,7 @@ export type TypingStartPayloadInput = z.input<typeof TypingStartPayload>;
 /** The sender stopped typing in a thread. */
 export const TypingStopPayload = z.strictObject({
     /** The thread that was being typed in. */
-    threadId: z.string().min(1)
+    threadId: z.string().min(1).max(128)
 });
 
 export type TypingStopPayload = z.output<typeof TypingStopPayload>;
@@ -164,7 +164,7 @@ export type PresenceUpdatePayloadInput = z.input<typeof PresenceUpdatePayload>;
 /** A thread to subscribe this socket to. */
 export const ThreadJoinPayload = z.strictObject({
     /** The thread to join. */
-    threadId: z.string().min(1)
+    threadId: z.string().min(1).max(128)
 });
 
 export type ThreadJoinPayload = z.output<typeof ThreadJoinPayload>;
@@ -174,7 +174,7 @@ export type ThreadJoinPayloadInput = z.input<typeof ThreadJoinPayload>;
 /** A thread to unsubscribe this socket from. */
 export const ThreadLeavePayload = z.strictObject({
     /** The thread to leave. */
-    threadId: z.string().min(1)
+    threadId: z.string().min(1).max(128)
 });
 
 export type ThreadLeavePayload = z.output<typeof ThreadLeavePayload>;
@@ -184,7 +184,7 @@ export type ThreadLeavePayloadInput = z.input<typeof ThreadLeavePayload>;
 /** Threads to subscribe this socket to, all at once. */
 export const ThreadJoinBulkPayload = z.strictObject({
     /** The threads to join; all of them are joined or none. */
-    threadIds: z.array(z.string().min(1)).min(1).max(100)
+    threadIds: z.array(z.string().min(1).max(128)).min(1).max(100)
 });
 
 export type ThreadJoinBulkPayload = z.output<typeof ThreadJoinBulkPayload>;

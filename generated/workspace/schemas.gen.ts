@@ -14,21 +14,21 @@ export type WorkspaceContentInput = z.input<typeof WorkspaceContent>;
  * A file uploaded through the upload API: its id, or the upload API's answer as is (an `Attachment`;
  * only `id` is read, the rest must match what was uploaded).
  */
-export const WorkspaceAttachmentRef = z.union([z.string().min(1), z.strictObject({
+export const WorkspaceAttachmentRef = z.union([z.string().min(1).max(128), z.strictObject({
         /** The upload's id. */
-        id: z.string().min(1),
+        id: z.string().min(1).max(128),
         /** The stored file name. */
-        filename: z.string().optional(),
+        filename: z.string().max(255).optional(),
         /** The name it was uploaded with. */
-        originalName: z.string().optional(),
+        originalName: z.string().max(255).optional(),
         /** Its MIME type. */
-        mimeType: z.string().optional(),
+        mimeType: z.string().max(255).optional(),
         /** Its size in bytes. */
         size: z.int().min(0).optional(),
         /** Where it can be fetched. */
-        url: z.string().optional(),
+        url: z.string().max(2048).optional(),
         /** When it was uploaded. */
-        createdAt: z.string().optional()
+        createdAt: z.string().max(64).optional()
     })]);
 
 export type WorkspaceAttachmentRef = z.output<typeof WorkspaceAttachmentRef>;
@@ -45,10 +45,10 @@ export type WorkspaceEmojiInput = z.input<typeof WorkspaceEmoji>;
 /** A reaction to a channel message, as the sender gives it. */
 export const WorkspaceChannelReactionInput = z.strictObject({
     /** The message. */
-    messageId: z.string().min(1),
+    messageId: z.string().min(1).max(128),
     emoji: WorkspaceEmoji,
     /** The message's channel. */
-    channelId: z.string().min(1)
+    channelId: z.string().min(1).max(128)
 });
 
 export type WorkspaceChannelReactionInput = z.output<typeof WorkspaceChannelReactionInput>;
@@ -58,10 +58,10 @@ export type WorkspaceChannelReactionInputInput = z.input<typeof WorkspaceChannel
 /** A reaction to a conversation message, as the sender gives it. */
 export const WorkspaceDirectReactionInput = z.strictObject({
     /** The message. */
-    messageId: z.string().min(1),
+    messageId: z.string().min(1).max(128),
     emoji: WorkspaceEmoji,
     /** The message's conversation. */
-    conversationId: z.string().min(1)
+    conversationId: z.string().min(1).max(128)
 });
 
 export type WorkspaceDirectReactionInput = z.output<typeof WorkspaceDirectReactionInput>;
@@ -218,7 +218,7 @@ export type WorkspaceErrorCodeInput = z.input<typeof WorkspaceErrorCode>;
 /** The channel whose events the socket wants. */
 export const JoinChannelPayload = z.strictObject({
     /** The channel to join. */
-    channelId: z.string().min(1)
+    channelId: z.string().min(1).max(128)
 });
 
 export type JoinChannelPayload = z.output<typeof JoinChannelPayload>;
@@ -228,7 +228,7 @@ export type JoinChannelPayloadInput = z.input<typeof JoinChannelPayload>;
 /** The channel whose events the socket no longer wants. */
 export const LeaveChannelPayload = z.strictObject({
     /** The channel to leave. */
-    channelId: z.string().min(1)
+    channelId: z.string().min(1).max(128)
 });
 
 export type LeaveChannelPayload = z.output<typeof LeaveChannelPayload>;
@@ -239,9 +239,9 @@ export type LeaveChannelPayloadInput = z.input<typeof LeaveChannelPayload>;
 export const SendMessagePayload = z.strictObject({
     content: WorkspaceContent,
     /** The channel to post in. */
-    channelId: z.string().min(1),
+    channelId: z.string().min(1).max(128),
     /** The message of the same channel this one answers; absent or `null` for none. */
-    replyToId: z.string().min(1).nullable().optional(),
+    replyToId: z.string().min(1).max(128).nullable().optional(),
     /** Files uploaded beforehand through the upload API. */
     attachments: z.array(WorkspaceAttachmentRef).max(10).optional()
 });
@@ -253,10 +253,10 @@ export type SendMessagePayloadInput = z.input<typeof SendMessagePayload>;
 /** New content for one of the sender's messages in a channel. */
 export const EditMessagePayload = z.strictObject({
     /** The message to edit. */
-    messageId: z.string().min(1),
+    messageId: z.string().min(1).max(128),
     content: WorkspaceContent,
     /** The message's channel. */
-    channelId: z.string().min(1)
+    channelId: z.string().min(1).max(128)
 });
 
 export type EditMessagePayload = z.output<typeof EditMessagePayload>;
@@ -266,9 +266,9 @@ export type EditMessagePayloadInput = z.input<typeof EditMessagePayload>;
 /** One of the sender's messages in a channel to delete. */
 export const DeleteMessagePayload = z.strictObject({
     /** The message to delete. */
-    messageId: z.string().min(1),
+    messageId: z.string().min(1).max(128),
     /** The message's channel. */
-    channelId: z.string().min(1)
+    channelId: z.string().min(1).max(128)
 });
 
 export type DeleteMessagePayload = z.output<typeof DeleteMessagePayload>;
@@ -278,11 +278,11 @@ export type DeleteMessagePayloadInput = z.input<typeof DeleteMessagePayload>;
 /** Copy a channel message into another channel. */
 export const ForwardMessagePayload = z.strictObject({
     /** The message to forward. */
-    messageId: z.string().min(1),
+    messageId: z.string().min(1).max(128),
     /** The channel it is in. */
-    channelId: z.string().min(1),
+    channelId: z.string().min(1).max(128),
     /** The channel to forward it to. */
-    targetChannelId: z.string().min(1)
+    targetChannelId: z.string().min(1).max(128)
 });
 
 export type ForwardMessagePayload = z.output<typeof ForwardMessagePayload>;
@@ -306,7 +306,7 @@ export type RemoveReactionPayloadInput = z.input<typeof RemoveReactionPayload>;
 /** The conversation whose events the socket wants. */
 export const JoinConversationPayload = z.strictObject({
     /** The conversation to join. */
-    conversationId: z.string().min(1)
+    conversationId: z.string().min(1).max(128)
 });
 
 export type JoinConversationPayload = z.output<typeof JoinConversationPayload>;
@@ -316,7 +316,7 @@ export type JoinConversationPayloadInput = z.input<typeof JoinConversationPayloa
 /** The conversation whose events the socket no longer wants. */
 export const LeaveConversationPayload = z.strictObject({
     /** The conversation to leave. */
-    conversationId: z.string().min(1)
+    conversationId: z.string().min(1).max(128)
 });
 
 export type LeaveConversationPayload = z.output<typeof LeaveConversationPayload>;
@@ -327,9 +327,9 @@ export type LeaveConversationPayloadInput = z.input<typeof LeaveConversationPayl
 export const SendDirectMessagePayload = z.strictObject({
     content: WorkspaceContent,
     /** The conversation to post in. */
-    conversationId: z.string().min(1),
+    conversationId: z.string().min(1).max(128),
     /** The message of the same conversation this one answers; absent or `null` for none. */
-    replyToId: z.string().min(1).nullable().optional(),
+    replyToId: z.string().min(1).max(128).nullable().optional(),
     /** Files uploaded beforehand through the upload API. */
     attachments: z.array(WorkspaceAttachmentRef).max(10).optional()
 });
@@ -341,10 +341,10 @@ export type SendDirectMessagePayloadInput = z.input<typeof SendDirectMessagePayl
 /** New content for one of the sender's messages in a conversation. */
 export const EditDirectMessagePayload = z.strictObject({
     /** The message to edit. */
-    messageId: z.string().min(1),
+    messageId: z.string().min(1).max(128),
     content: WorkspaceContent,
     /** The message's conversation. */
-    conversationId: z.string().min(1)
+    conversationId: z.string().min(1).max(128)
 });
 
 export type EditDirectMessagePayload = z.output<typeof EditDirectMessagePayload>;
@@ -354,9 +354,9 @@ export type EditDirectMessagePayloadInput = z.input<typeof EditDirectMessagePayl
 /** One of the sender's messages in a conversation to delete. */
 export const DeleteDirectMessagePayload = z.strictObject({
     /** The message to delete. */
-    messageId: z.string().min(1),
+    messageId: z.string().min(1).max(128),
     /** The message's conversation. */
-    conversationId: z.string().min(1)
+    conversationId: z.string().min(1).max(128)
 });
 
 export type DeleteDirectMessagePayload = z.output<typeof DeleteDirectMessagePayload>;

@@ -576,10 +576,123 @@ const cases: [string, Case][] = [
 ];
 
 const summary = (ir: IRDocument) => validate(ir).map((d) => `${d.severity} ${d.code} ${d.pointer}`);
+/** The strict rule's findings only (the fragments below have no examples, which other rules report). */
+const unboundedOf = (ir: IRDocument, strict = true) =>
+  validate(ir, { strict })
+    .filter((d) => d.code === 'unbounded')
+    .map((d) => `${d.severity} ${d.code} ${d.pointer}`);
 
 describe('validate', () => {
   it.each(cases)('%s', (_name, { given, want }) => {
     expect(summary(given)).toEqual(want);
+  });
+});
+
+/** A receive operation whose payload is `schema`, with no example (strict rules only look at schemas). */
+const sending = (schema: Record<string, unknown>, action: 'receive' | 'send' = 'receive') =>
+  doc(
+    namespace(
+      [
+        action === 'receive'
+          ? receive('sendMessage', message('send_message', { payload: value(schema), examples: [] }))
+          : send('newMessage', message('new_message', { payload: value(schema), examples: [] })),
+        send('error', errorMessage()),
+      ],
+      errorShape,
+    ),
+  );
+const P = `${M}/send_message/payload`;
+const ID = { type: 'string', 'x-parser-schema-id': 'Id' };
+
+const strictCases: [string, Case][] = [
+  ['a bounded string', { given: sending({ type: 'string', maxLength: 10 }), want: [] }],
+  ['a string without maxLength', { given: sending({ type: 'string' }), want: [`error unbounded ${P}`] }],
+  [
+    'strings bounded by enum, const or a fixed-shape format',
+    {
+      given: sending({
+        type: 'object',
+        properties: {
+          a: { type: 'string', enum: ['x'] },
+          b: { type: 'string', const: 'y' },
+          c: { type: 'string', format: 'date-time' },
+          d: { type: 'string', format: 'uri' },
+        },
+      }),
+      want: [`error unbounded ${P}/properties/d`],
+    },
+  ],
+  [
+    'a nullable string, a list and its items',
+    {
+      given: sending({
+        type: 'object',
+        properties: {
+          name: { oneOf: [{ type: 'string' }, { type: 'null' }] },
+          ids: { type: 'array', items: { type: 'string' } },
+        },
+      }),
+      want: [
+        `error unbounded ${P}/properties/name/oneOf/0`,
+        `error unbounded ${P}/properties/ids`,
+        `error unbounded ${P}/properties/ids/items`,
+      ],
+    },
+  ],
+  [
+    'a closed tuple needs no maxItems; a rest tuple does',
+    {
+      given: sending({
+        type: 'object',
+        properties: {
+          closed: { type: 'array', items: [{ type: 'integer' }], additionalItems: false },
+          rest: { type: 'array', items: [{ type: 'integer' }], additionalItems: { type: 'integer' } },
+        },
+      }),
+      want: [`error unbounded ${P}/properties/rest`],
+    },
+  ],
+  [
+    'a map without maxProperties',
+    {
+      given: sending({ type: 'object', additionalProperties: { type: 'integer' } }),
+      want: [`error unbounded ${P}`],
+    },
+  ],
+  [
+    'a component is reported once, where it is written (the parser inlines a $ref as the same object)',
+    {
+      given: sending({
+        type: 'object',
+        properties: { a: ID, b: ID, c: { type: 'array', maxItems: 2, items: ID } },
+      }),
+      want: ['error unbounded /components/schemas/Id'],
+    },
+  ],
+  ['what the server sends is not checked', { given: sending({ type: 'string' }, 'send'), want: [] }],
+];
+
+describe('validate --strict: unbounded', () => {
+  it.each(strictCases)('%s', (_name, { given, want }) => {
+    expect(unboundedOf(given)).toEqual(want);
+  });
+
+  it('is silent without --strict', () => {
+    expect(unboundedOf(sending({ type: 'string' }), false)).toEqual([]);
+  });
+
+  it('says what to add', () => {
+    const [d] = validate(sending({ type: 'array', items: { type: 'integer' } }), { strict: true }).filter(
+      (x) => x.code === 'unbounded',
+    );
+    expect(d).toEqual({
+      code: 'unbounded',
+      severity: 'error',
+      message: 'A list in a payload has no maxItems.',
+      expected: '`maxItems` (or a closed tuple: `items: [...]` with `additionalItems: false`)',
+      fix: 'Add `maxItems:` with the most items one request may carry.',
+      pointer: P,
+    });
   });
 });
 
