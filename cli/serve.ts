@@ -77,8 +77,8 @@ export async function token(userId: string, flags: { data: string; expires: stri
 }
 
 function authEnv(): AuthEnv {
-  const { JWT_SECRET, JWKS_URL, JWT_ISSUER, JWT_AUDIENCE } = process.env;
-  return { JWT_SECRET, JWKS_URL, JWT_ISSUER, JWT_AUDIENCE };
+  const { JWT_SECRET, JWKS_URL, JWT_ISSUER, JWT_AUDIENCE, JWT_ALLOW_NO_EXP } = process.env;
+  return { JWT_SECRET, JWKS_URL, JWT_ISSUER, JWT_AUDIENCE, JWT_ALLOW_NO_EXP };
 }
 
 export async function seed(file: string, flags: { data: string }): Promise<void> {

@@ -23,11 +23,14 @@ export interface AuthEnv {
   JWKS_URL?: string | undefined;
   JWT_ISSUER?: string | undefined;
   JWT_AUDIENCE?: string | undefined;
+  /** `1`: accept tokens without an `exp` claim. */
+  JWT_ALLOW_NO_EXP?: string | undefined;
 }
 
 export function authFromEnv(env: AuthEnv, options: { dataDir: string }): Auth {
   const issuer = env.JWT_ISSUER || undefined;
   const audience = env.JWT_AUDIENCE || undefined;
+  const allowNoExpiry = env.JWT_ALLOW_NO_EXP === '1';
   if (env.JWKS_URL && env.JWT_SECRET) {
     throw new Error(
       'both JWKS_URL and JWT_SECRET are set: choose one (JWKS_URL for tokens from an identity provider, ' +
@@ -42,7 +45,7 @@ export function authFromEnv(env: AuthEnv, options: { dataDir: string }): Auth {
       throw new Error(`JWKS_URL "${env.JWKS_URL}" is not a URL: expected https://…/.well-known/jwks.json`);
     }
     return {
-      ...createVerifier({ kind: 'jwks', jwksUrl: url, issuer, audience }),
+      ...createVerifier({ kind: 'jwks', jwksUrl: url, issuer, audience, allowNoExpiry }),
       mode: 'jwks',
       development: false,
       description: `RS256 tokens checked against ${url.href}`,
@@ -52,7 +55,7 @@ export function authFromEnv(env: AuthEnv, options: { dataDir: string }): Auth {
   const dev = env.JWT_SECRET ? undefined : loadDevSecret(options.dataDir);
   const secret = env.JWT_SECRET || (dev?.secret as string);
   return {
-    ...createVerifier({ kind: 'secret', secret, issuer, audience }),
+    ...createVerifier({ kind: 'secret', secret, issuer, audience, allowNoExpiry }),
     mode: 'secret',
     development: dev !== undefined,
     description: dev ? `HS256 with the development secret in ${dev.path}` : 'HS256 with JWT_SECRET',

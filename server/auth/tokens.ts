@@ -47,6 +47,11 @@ interface ClaimChecks {
   audience?: string | undefined;
   /** Seconds of clock skew tolerated on `exp`/`nbf`. Default 5. */
   clockToleranceSec?: number;
+  /**
+   * Accept tokens without an `exp` claim (JWT_ALLOW_NO_EXP=1). Default false: a token that never expires is a
+   * credential that cannot be taken back, so it is refused unless a deployment says otherwise.
+   */
+  allowNoExpiry?: boolean;
 }
 
 export type VerifierConfig =
@@ -74,6 +79,7 @@ export interface TokenVerifier {
 export function createVerifier(config: VerifierConfig): TokenVerifier {
   const options: JWTVerifyOptions = {
     clockTolerance: config.clockToleranceSec ?? 5,
+    ...(config.allowNoExpiry ? {} : { requiredClaims: ['exp'] }),
     ...(config.issuer ? { issuer: config.issuer } : {}),
     ...(config.audience ? { audience: config.audience } : {}),
   };
@@ -146,6 +152,15 @@ function explain(error: unknown, keyHint: string): ParleyError {
   }
   if (error instanceof errors.JOSEAlgNotAllowed) {
     return fail(`token algorithm not accepted: ${error.message}`);
+  }
+  if (
+    error instanceof errors.JWTClaimValidationFailed &&
+    error.claim === 'exp' &&
+    error.reason === 'missing'
+  ) {
+    return fail(
+      'token never expires (no "exp" claim): sign tokens with an expiry (or start the server with JWT_ALLOW_NO_EXP=1)',
+    );
   }
   if (error instanceof errors.JWTClaimValidationFailed) {
     return fail(`token claim "${error.claim}" refused: ${error.message}`);

@@ -29,6 +29,26 @@ describe('HS256 tokens', () => {
     }
   });
 
+  it('refuses a token that never expires, unless told to accept them', async () => {
+    const forever = await new SignJWT({ sub: 'alice' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode(SECRET));
+    await expectError(
+      verifyToken(forever, config),
+      'UNAUTHENTICATED',
+      /^token never expires \(no "exp" claim\)/,
+    );
+    expect((await verifyToken(forever, { ...config, allowNoExpiry: true })).userId).toBe('alice');
+    const dataDir = tempDir();
+    await expectError(
+      authFromEnv({ JWT_SECRET: SECRET }, { dataDir }).verifyToken(forever),
+      'UNAUTHENTICATED',
+      /never expires/,
+    );
+    const lenient = authFromEnv({ JWT_SECRET: SECRET, JWT_ALLOW_NO_EXP: '1' }, { dataDir });
+    expect((await lenient.verifyToken(forever)).userId).toBe('alice');
+  });
+
   it('says the signature is bad', async () => {
     const token = await issueToken('alice', { secret: 'some-other-secret-entirely-different' });
     await expectError(
@@ -59,6 +79,7 @@ describe('HS256 tokens', () => {
     await expectError(verifyToken(anonymous, config), 'UNAUTHENTICATED', /no "sub" claim/);
     const legacy = await new SignJWT({ id: 'user_123' })
       .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime('1h')
       .sign(new TextEncoder().encode(SECRET));
     expect((await verifyToken(legacy, config)).userId).toBe('user_123');
     const hs512 = await new SignJWT({ sub: 'a' })
