@@ -101,7 +101,8 @@ export async function receiveUpload(
       headers: req.headers,
       // Browsers and fetch send the file name as raw UTF-8 (busboy's default reads it as Latin-1).
       defParamCharset: 'utf8',
-      limits: { files: 1, fileSize: maxBytes, fields: 20, fieldSize: 64 * 1024, parts: 40 },
+      // One byte over the limit: busboy truncates a file that *reaches* `fileSize`, and the limit is inclusive.
+      limits: { files: 1, fileSize: maxBytes + 1, fields: 20, fieldSize: 64 * 1024, parts: 40 },
     });
   } catch {
     throw new UploadRefused(415, 'send the file as multipart/form-data, in the form field "file"');
@@ -222,13 +223,17 @@ async function discard(dir: string, file: ReceivedFile | undefined): Promise<voi
   if (file) await unlink(path.join(dir, file.storedName)).catch(() => {});
 }
 
-/** The last path segment, without control characters, at most 255 characters; `undefined` when empty. */
-function bareName(name: string | undefined): string | undefined {
+/**
+ * The last path segment, without control characters and without the bidirectional controls that make a name
+ * read otherwise than it is (`invoice\u202Efdp.exe` shows as `invoiceexe.pdf`), at most 255 characters;
+ * `undefined` when empty.
+ */
+export function bareName(name: string | undefined): string | undefined {
   const bare = (name ?? '')
     .split(/[/\\]/)
     .at(-1)
     // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
-    ?.replace(/[\u0000-\u001f\u007f]/g, '')
+    ?.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
     .trim()
     .slice(0, 255);
   return bare ? bare : undefined;
