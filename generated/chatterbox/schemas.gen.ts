@@ -135,7 +135,7 @@ export const SendMessagePayload = z.strictObject({
     conversationId: z.string().min(1).max(128),
     content: ChatterboxContent,
     /** Ids of files uploaded beforehand (through the REST API). */
-    attachments: z.array(z.string().min(1).max(2048)).max(10).optional()
+    attachments: z.array(z.string().min(1).max(128)).max(10).optional()
 });
 
 export type SendMessagePayload = z.output<typeof SendMessagePayload>;

@@ -112,8 +112,8 @@ export const SendMessagePayload = z.strictObject({
     conversationId: z.string().min(1).max(128),
     content: MessengerContent,
     type: MessengerMessageType,
-    /** Where the attached image or file can be fetched. */
-    fileUrl: z.string().min(1).max(2048).optional(),
+    /** Where the attached image or file can be fetched (an http(s) URL or a path on this server). */
+    fileUrl: z.string().min(1).max(2048).regex(new RegExp('^(?:https?://|/)')).optional(),
     /** The attachment's file name. */
     fileName: z.string().min(1).max(255).optional()
 });

@@ -14,8 +14,8 @@ export type ThreadsContentInput = z.input<typeof ThreadsContent>;
 export const ThreadsNewAttachment = z.strictObject({
     /** What the attachment is. */
     type: z.enum(['image', 'file']),
-    /** Where it can be fetched. */
-    url: z.string().min(1).max(2048)
+    /** Where it can be fetched (an http(s) URL or a path on this server). */
+    url: z.string().min(1).max(2048).regex(new RegExp('^(?:https?://|/)'))
 });
 
 export type ThreadsNewAttachment = z.output<typeof ThreadsNewAttachment>;

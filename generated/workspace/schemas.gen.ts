@@ -25,8 +25,8 @@ export const WorkspaceAttachmentRef = z.union([z.string().min(1).max(128), z.str
         mimeType: z.string().max(255).optional(),
         /** Its size in bytes. */
         size: z.int().min(0).optional(),
-        /** Where it can be fetched. */
-        url: z.string().max(2048).optional(),
+        /** Where it can be fetched (an http(s) URL or a path on this server). */
+        url: z.string().max(2048).regex(new RegExp('^(?:https?://|/)')).optional(),
         /** When it was uploaded. */
         createdAt: z.string().max(64).optional()
     })]);
