@@ -19,6 +19,8 @@ export interface ConformanceFlags {
   namespace?: string[];
   without?: string[];
   grep?: string;
+  fuzz?: string;
+  fuzzSeed?: string;
   wait: string;
   junit?: string;
   timeout: string;
@@ -36,6 +38,11 @@ export async function runConformanceCommand(flags: ConformanceFlags): Promise<nu
     console.error(`--wait must be a number of seconds, got "${flags.wait}"`);
     return 2;
   }
+  const fuzz = fuzzOption(flags);
+  if (typeof fuzz === 'string') {
+    console.error(fuzz);
+    return 2;
+  }
   const progress = progressReporter(process.stdout);
   console.log(`Conformance of ${flags.url} to ${flags.spec} (fixtures: ${flags.fixtures})`);
   try {
@@ -48,6 +55,7 @@ export async function runConformanceCommand(flags: ConformanceFlags): Promise<nu
       namespaces: flags.namespace,
       without: flags.without,
       grep: flags.grep,
+      ...(fuzz ? { fuzz } : {}),
       timeoutMs,
       onNamespace: progress.onNamespace,
       onResult: progress.onResult,
@@ -71,4 +79,18 @@ export async function runConformanceCommand(flags: ConformanceFlags): Promise<nu
     }
     throw error;
   }
+}
+
+/** `--fuzz` and `--fuzz-seed` as the option, or what is wrong with them. */
+function fuzzOption(flags: ConformanceFlags): { runs: number; seed?: number } | string | undefined {
+  if (flags.fuzz === undefined) {
+    return flags.fuzzSeed === undefined ? undefined : '--fuzz-seed goes with --fuzz <n>';
+  }
+  const runs = Number(flags.fuzz);
+  if (!Number.isInteger(runs) || runs < 1)
+    return `--fuzz must be a whole number of payloads, got "${flags.fuzz}"`;
+  if (flags.fuzzSeed === undefined) return { runs };
+  const seed = Number(flags.fuzzSeed);
+  if (!Number.isInteger(seed)) return `--fuzz-seed must be a whole number, got "${flags.fuzzSeed}"`;
+  return { runs, seed };
 }

@@ -116,6 +116,11 @@ program
     'features of the fixtures the server runs without, e.g. ai: their cases are skipped, those documenting their absence run',
   )
   .option('--grep <text>', 'only the cases whose name contains this text')
+  .option(
+    '--fuzz <n>',
+    'fuzz instead: per client operation, n payloads drawn from its schema (valid and one-fault invalid)',
+  )
+  .option('--fuzz-seed <seed>', 'the seed of --fuzz (default: random, printed in each case name)')
   .option('--wait <seconds>', 'wait up to this long for the server to start listening', '0')
   .option('--junit <file>', 'also write a JUnit XML report')
   .option('--timeout <ms>', 'how long to wait for an ack, an event or a connection', '2000')

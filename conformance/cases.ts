@@ -6,6 +6,7 @@
 import type { IREffect, IRExample, IRNamespace, IROperation } from '../codegen/index.js';
 import { errorShape, isErrorValue } from './error-shape.js';
 import { exampleKey, examplesOf, type FixtureFile, type ResolvedCase, resolveCase } from './fixtures.js';
+import { drawPayloads, type FuzzPayload } from './fuzz.js';
 import { type InvalidPayload, invalidPayloads, sampleOf } from './negative.js';
 import { argsOf, type PayloadValidator } from './validate.js';
 
@@ -66,13 +67,30 @@ export interface UnknownEventCase extends CaseBase {
   kind: 'unknown-event';
 }
 
+/** `--fuzz`: payloads drawn from an operation's schema, valid and one-fault invalid, sent one after the other. */
+export interface FuzzCase extends CaseBase {
+  kind: 'fuzz';
+  op: IROperation;
+  fixture: ResolvedCase;
+  payloads: FuzzPayload[];
+  seed: number;
+}
+
 export type Case =
+  | FuzzCase
   | ExampleCase
   | NegativeCase
   | HandshakeCase
   | EventAuthCase
   | LifecycleCase
   | UnknownEventCase;
+
+export interface FuzzOptions {
+  /** Payloads per operation. */
+  runs: number;
+  /** The first operation's seed; the next ones count up from it. */
+  seed: number;
+}
 
 export interface NamespacePlan {
   namespace: IRNamespace;
@@ -90,6 +108,7 @@ export function planNamespace(
   fixtures: FixtureFile,
   validator: PayloadValidator,
   without: ReadonlySet<string> = new Set(),
+  fuzz?: FuzzOptions,
 ): NamespacePlan {
   const cases: Case[] = [];
   const make = (title: string) => ({ id: `${ns.address} › ${title}`, namespace: ns, title });
@@ -108,6 +127,27 @@ export function planNamespace(
       cases.push(exampleCase(ns, op, example, -1, fixtures, make, without, name));
     }
   }
+  if (fuzz) {
+    const all = [...examples];
+    const fuzzCases = ns.receive
+      .filter((op) => op.event !== ns.auth.event)
+      .map((op, i): FuzzCase => {
+        const base = all.find((c) => c.op === op && c.expect === 'success') ?? all.find((c) => c.op === op);
+        const fixture = resolveCase(fixtures, ns, op, base ? { example: base.exampleIndex } : undefined);
+        const seed = fuzz.seed + i;
+        return {
+          ...make(`${op.event} › fuzz (${fuzz.runs} payloads, seed ${seed})`),
+          ...skipOf(fixture, without),
+          kind: 'fuzz',
+          op,
+          fixture,
+          seed,
+          payloads: drawPayloads(op.message.payload, validator, fuzz.runs, seed),
+        };
+      });
+    return { namespace: ns, cases: fuzzCases, probe: pickProbe(ns, fixtures, examples) };
+  }
+
   for (const op of ns.receive) {
     // The base of the invalid payloads: the first example that succeeds, else the first, else a sample.
     const base =

@@ -28,6 +28,12 @@ export interface ConformanceOptions {
   without?: string[];
   /** Only cases whose name contains this text (case-insensitive). Coverage is not judged then. */
   grep?: string;
+  /**
+   * Fuzz instead of replaying the examples: per client operation, `runs` payloads drawn from its schema (valid
+   * and one-fault invalid) with fast-check, from `seed` (default: random, and reported in each case's name).
+   * Coverage is not judged then.
+   */
+  fuzz?: { runs: number; seed?: number };
   /** How long to wait for an ack, an event or a connection. Default 2000 ms. */
   timeoutMs?: number;
   /** How long to watch for events that must not arrive. Default 150 ms. */
@@ -73,6 +79,9 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   const selected = selectNamespaces(ir, options.namespaces);
   const without = selectFeatures(fixtures, options.without);
   const grep = options.grep?.toLowerCase();
+  const fuzz = options.fuzz && { runs: options.fuzz.runs, seed: options.fuzz.seed ?? randomSeed() };
+  /** Coverage is judged only over a whole, plain run. */
+  const judged = grep === undefined && fuzz === undefined;
   const validator = new PayloadValidator();
   const runner = new Runner(
     {
@@ -116,17 +125,17 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
         namespaces.push(summarise(ns.address, mine, undefined));
         continue;
       }
-      const plan = planNamespace(ns, fixtures, validator, without);
+      const plan = planNamespace(ns, fixtures, validator, without, fuzz);
       const cases = plan.cases.filter((c) => matches(c, grep));
       options.onNamespace?.(ns.address, cases.length);
       for (const c of cases) record(await runner.run(plan, c));
-      const coverage = grep === undefined ? coverageResults(plan, runner.coveredIn(ns.address)) : [];
+      const coverage = judged ? coverageResults(plan, runner.coveredIn(ns.address)) : [];
       for (const result of coverage) record(result);
       namespaces.push(
         summarise(
           ns.address,
           mine,
-          grep === undefined
+          judged
             ? {
                 covered: coverage.filter((r) => r.status === 'passed').length,
                 total: coverage.length,
@@ -140,7 +149,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   }
   return {
     ok: results.every((r) => r.status !== 'failed'),
-    filtered: grep !== undefined,
+    filtered: !judged,
     results,
     namespaces,
     durationMs: Date.now() - started,
@@ -167,6 +176,11 @@ function selectFeatures(fixtures: FixtureFile, without: string[] | undefined): S
     );
   }
   return new Set(without);
+}
+
+/** A seed that fits fast-check's 32-bit seeds. */
+function randomSeed(): number {
+  return Math.floor(Math.random() * 0x7fffffff);
 }
 
 function matches(c: Case, grep: string | undefined): boolean {

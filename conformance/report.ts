@@ -62,7 +62,7 @@ export function formatSummary(report: ConformanceReport): string {
     `  total: ${total('passed')} passed, ${total('failed')} failed, ${total('untestable')} untestable in ${(report.durationMs / 1000).toFixed(1)} s`,
   );
   if (report.filtered) {
-    lines.push('  (coverage is judged only when every case of a namespace runs: not with --grep)');
+    lines.push('  (coverage is judged only when every case of a namespace runs: not with --grep or --fuzz)');
   }
   if (failed.length > 0) {
     lines.push('', 'Failed:', ...failed.map((r) => `  ✗ ${r.id}`));

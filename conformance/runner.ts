@@ -7,6 +7,7 @@ import type {
   Case,
   EventAuthCase,
   ExampleCase,
+  FuzzCase,
   HandshakeCase,
   NamespacePlan,
   NegativeCase,
@@ -124,6 +125,9 @@ export class Runner {
           break;
         case 'unknown-event':
           await run.unknownEvent();
+          break;
+        case 'fuzz':
+          await run.fuzz(c);
           break;
       }
     } catch (error) {
@@ -279,6 +283,72 @@ class CaseRun {
     this.sent = { event: op.event, args };
     await this.expectRefusal(actor, op, args, VALIDATION_FAILED, `a payload with ${c.invalid.name}`);
     await this.probe(actor, op, args);
+  }
+
+  /**
+   * The drawn payloads one after the other on one connection: an invalid one gets the documented refusal; a
+   * valid one gets an ack that matches the reply schema (a success or a documented failure: the ids are
+   * random) or, where failures go to an error event, that event. Then the server must still answer.
+   */
+  async fuzz(c: FuzzCase): Promise<void> {
+    const { op } = c;
+    this.users = { actor: c.fixture.actor, observer: c.fixture.observer, outsider: c.fixture.outsider };
+    await this.reset(c.fixture.data);
+    const open = () => this.connect('actor', this.users.actor, { authenticate: c.fixture.authenticate });
+    let actor = await open();
+    let lastInvalid: unknown[] | undefined;
+    for (const [i, payload] of c.payloads.entries()) {
+      // A valid request may end the session (a sign-out): the next payload gets a new one.
+      if (!actor.connected) actor = await open();
+      const { args } = payload;
+      this.sent = { event: op.event, args };
+      const what = `fuzz payload ${i + 1} of ${c.payloads.length} (seed ${c.seed}), ${payload.valid ? 'a valid one' : `one with ${payload.name}`}`;
+      if (!payload.valid) {
+        await this.expectRefusal(actor, op, args, VALIDATION_FAILED, what);
+        lastInvalid = args;
+      } else if (op.reply) {
+        await this.expectAnswer(actor, op, args, what);
+      } else {
+        actor.emit(op.event, args);
+      }
+    }
+    await this.probe(actor, op, lastInvalid ?? []);
+  }
+
+  /** A valid request to an operation with a reply: its ack, or (where failures go there) the error event. */
+  private async expectAnswer(
+    conn: Connection,
+    op: IROperation,
+    args: unknown[],
+    what: string,
+  ): Promise<void> {
+    const reply = op.reply as NonNullable<IROperation['reply']>;
+    const errorEvent = op.errorEvent === undefined ? undefined : op.errorEvent;
+    const mark = this.log.mark();
+    const acked = conn.emitWithAck(op.event, args, this.options.timeoutMs).then((args) => ({ args }));
+    const refused =
+      errorEvent === undefined
+        ? undefined
+        : this.log
+            .waitFor(mark, (e) => e.label === conn.label && e.event === errorEvent, this.options.timeoutMs)
+            .then((event) => (event ? { event } : new Promise<never>(() => {})));
+    const answer = await (refused ? Promise.race([acked, refused]) : acked);
+    if ('event' in answer) return; // the sweep checks the error event against its schema
+    if (answer.args === undefined) {
+      this.abort(`no acknowledgement for "${op.event}" within ${this.options.timeoutMs} ms after ${what}`, {
+        expected: errorEvent ? `an ack or the error event "${errorEvent}"` : 'an ack',
+      });
+    }
+    this.answers.push(answer.args);
+    const problems = this.runner.payloads.problems(reply.payload, answer.args);
+    if (problems.length > 0) {
+      this.abort(
+        `the acknowledgement of "${op.event}" after ${what} does not match the reply schema: ${problems.join('; ')}`,
+        {
+          received: answer.args,
+        },
+      );
+    }
   }
 
   async handshake(c: HandshakeCase): Promise<void> {
