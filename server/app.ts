@@ -159,6 +159,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     adapter,
     async close() {
       clearInterval(sweeper);
+      // Users leave first, while everything still listens: each disconnect announces its user offline through
+      // the adapter, so the other processes tell their sockets now rather than at the next sweep.
+      for (const nsp of io._nsps.values()) nsp.local.disconnectSockets(true);
+      await chat.settled();
       mounted.close();
       rate.close();
       chat.close();

@@ -18,3 +18,22 @@ export async function serviceProblem(
   }
   return problem;
 }
+
+/** The Redis the cluster tests use. */
+export const REDIS_URL = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** Why Redis at `REDIS_URL` cannot be used, or `undefined`. */
+export async function probeRedis(): Promise<string | undefined> {
+  const { createClient } = await import('redis');
+  const client = createClient({ url: REDIS_URL, socket: { reconnectStrategy: false, connectTimeout: 2000 } });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.ping();
+    return undefined;
+  } catch (error) {
+    return `Redis at ${REDIS_URL} is unreachable (${(error as Error).message})`;
+  } finally {
+    if (client.isOpen) client.destroy();
+  }
+}

@@ -11,24 +11,8 @@ import { createClient } from 'redis';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisConnections } from '../../server/transport/redis-connections.js';
-import { REQUIRE_SERVICES, serviceProblem } from '../services.js';
+import { probeRedis, REDIS_URL, REQUIRE_SERVICES, serviceProblem } from '../services.js';
 import { next, startTestServer, type TestServer } from './helpers.js';
-
-const REDIS_URL = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-async function probeRedis(): Promise<string | undefined> {
-  const client = createClient({ url: REDIS_URL, socket: { reconnectStrategy: false, connectTimeout: 2000 } });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.ping();
-    return undefined;
-  } catch (error) {
-    return `Redis at ${REDIS_URL} is unreachable (${(error as Error).message})`;
-  } finally {
-    if (client.isOpen) client.destroy();
-  }
-}
 
 const redisProblem = await serviceProblem('the Redis cluster tests', probeRedis);
 
