@@ -142,6 +142,24 @@ describe('the harness catches a server that', () => {
     );
   });
 
+  it('appends an argument the spec does not declare (as connection state recovery does)', async () => {
+    const report = await runBroken((nsp) => {
+      // A string, like the offset Socket.IO's recovery appends: the harness must not take it for one.
+      const adapter = nsp.adapter as unknown as { broadcast: Broadcast };
+      const original = adapter.broadcast.bind(adapter);
+      adapter.broadcast = (packet, options) => {
+        packet.data.push('0-1');
+        original(packet, options);
+      };
+    }, SEND_TEXT);
+    expect(report.ok).toBe(false);
+    expect(failureMessages(report)).toContainEqual(
+      expect.stringMatching(
+        /send_message › example "text": .* received "receive_message" with 2 arguments, 1 more than the spec declares: "0-1" \(a client with one parameter per documented argument cannot take it\)/,
+      ),
+    );
+  });
+
   it('never acks', async () => {
     const report = await runBroken((nsp) => {
       tamperAcks(nsp, 'send_message', () => () => {});
