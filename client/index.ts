@@ -10,10 +10,10 @@
  */
 import type { Socket as ClientSocket } from 'socket.io-client';
 import type { z } from 'zod';
+import { checkArgs, checkValueAsync } from '../runtime/check.js';
 import type { ArgsKind, NamespaceContract } from '../runtime/contract.js';
 import { AckTimeoutError, InboundValidationError, ReplyValidationError } from '../runtime/errors.js';
 import type { EmitArgs, ParsedArgs, ReplyOf, SendEvent } from '../runtime/types.js';
-import { checkArgs, checkValueAsync } from '../runtime/validate.js';
 
 export {
   AckTimeoutError,
