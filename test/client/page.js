@@ -2,9 +2,20 @@
 // and run in Chromium. Plain JavaScript, as a page would have it.
 import { createMessengerClient, io } from './messenger.js';
 
+/** A connected socket; `transports` records the handshake's transport and the one it upgraded to. */
 function connect(url, token) {
   return new Promise((resolve, reject) => {
     const socket = io(`${url}/messenger`, { auth: { token }, reconnection: false });
+    socket.transports = { opened: undefined, upgraded: undefined };
+    socket.upgraded = new Promise((upgraded) => {
+      socket.io.once('open', () => {
+        socket.transports.opened = socket.io.engine.transport.name;
+        socket.io.engine.once('upgrade', (transport) => {
+          socket.transports.upgraded = transport.name;
+          upgraded();
+        });
+      });
+    });
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', reject);
   });
@@ -13,7 +24,6 @@ function connect(url, token) {
 /** Alice sends, bob receives, with the default transports; then REST: an upload (preflighted) and the history. */
 export async function exchange(url, tokens) {
   const [a, b] = await Promise.all([connect(url, tokens.alice), connect(url, tokens.bob)]);
-  const firstTransport = a.io.engine.transport.name;
   const alice = createMessengerClient(a);
   const bob = createMessengerClient(b);
   const received = new Promise((resolve) => bob.on('receive_message', resolve));
@@ -22,11 +32,7 @@ export async function exchange(url, tokens) {
     content: 'from a browser',
     type: 'text',
   });
-  const upgraded = await new Promise((resolve) => {
-    if (a.io.engine.transport.name === 'websocket') resolve('websocket');
-    a.io.engine.once('upgrade', (transport) => resolve(transport.name));
-    setTimeout(() => resolve(a.io.engine.transport.name), 5000);
-  });
+  await Promise.race([a.upgraded, new Promise((resolve) => setTimeout(resolve, 5000))]);
   const form = new FormData();
   form.append('file', new Blob(['hello'], { type: 'text/plain' }), 'hello.txt');
   const headers = { authorization: `Bearer ${tokens.alice}` };
@@ -35,8 +41,7 @@ export async function exchange(url, tokens) {
   a.disconnect();
   b.disconnect();
   return {
-    firstTransport,
-    upgraded,
+    transports: a.transports,
     ack,
     received: await received,
     upload: upload.status,
