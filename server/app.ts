@@ -55,7 +55,8 @@ export interface ServerOptions {
   /**
    * Socket.IO's connection state recovery (`PARLEY_RECOVERY=1`, `parley serve --recovery`). Off by default: it
    * appends an offset argument to every event the server sends, to every client, which the contract does not
-   * declare and which breaks clients that are not socket.io-client (README: "The wire: every client gets what the spec says").
+   * declare and which breaks clients that are not socket.io-client (README: "The wire: every client gets what
+   * the spec says").
    */
   recovery?: boolean;
   /**
