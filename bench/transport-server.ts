@@ -3,8 +3,8 @@
  * with `--expose-gc`) and driven over IPC; Parley's code is loaded from `dist/` (`npm run build`). Not meant
  * to be run by hand.
  *
- *   raw-ack        Socket.IO alone: `message:send` acks the documented reply; `--recovery on` adds the reference
- *                  server's `connectionStateRecovery`
+ *   raw-ack        Socket.IO alone: `message:send` acks the documented reply; `--recovery on` adds
+ *                  `connectionStateRecovery` as `parley serve --recovery` has it
  *   parley-ack     the same event bound with `bindNamespace` and the generated canonical contract: the payload
  *                  is validated, the handler returns the documented reply (no database); `--outbound on|off`
  *                  also checks the reply (development default) or not (production)
@@ -77,7 +77,7 @@ async function rawServer(
   const http = createServer();
   const io = new Server(http, {
     serveClient: false,
-    // As the reference server has it (app.ts), to tell its cost apart.
+    // As `parley serve --recovery` has it (app.ts), to tell its cost apart.
     ...(values.recovery === 'on'
       ? { connectionStateRecovery: { maxDisconnectionDuration: 120_000, skipMiddlewares: false } }
       : {}),

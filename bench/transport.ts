@@ -26,8 +26,8 @@
  *    p50/p99 trigger → delivery.
  * 4. Memory per idle connection: heap used after forced GCs (`--expose-gc`) with `--idle` connections more
  *    than a warm start of 50, on raw Socket.IO and on the reference server (signed in with a JWT), a fresh
- *    server process per round. `--memory raw,recovery,bound,reference` adds raw Socket.IO with the reference
- *    server's `connectionStateRecovery`, and raw Socket.IO with `bindNamespace(canonical)`, to tell the
+ *    server process per round. `--memory raw,recovery,bound,reference` adds raw Socket.IO with
+ *    `connectionStateRecovery` (the reference server's `--recovery`), and raw Socket.IO with `bindNamespace(canonical)`, to tell the
  *    costs apart.
  *
  * `--profile <dir>` writes a V8 CPU profile of each server process (open it in Chrome DevTools).
@@ -438,7 +438,7 @@ const MEMORY_VARIANTS: Record<
 > = {
   raw: { name: 'raw Socket.IO (no auth)', variant: 'raw-ack', args: [], auth: () => undefined },
   recovery: {
-    name: 'raw Socket.IO with `connectionStateRecovery` (as the reference server)',
+    name: 'raw Socket.IO with `connectionStateRecovery` (as the reference server with --recovery)',
     variant: 'raw-ack',
     args: ['--recovery', 'on'],
     auth: () => undefined,

@@ -50,6 +50,16 @@ program
     'also mount this dialect at / (e.g. /messenger), for its clients to connect unchanged',
   )
   .option('--no-demo', 'do not create the demo workspace')
+  .option(
+    '--cors <origins>',
+    'comma-separated origins whose pages may connect and call the REST endpoints, or * (default: same-origin only)',
+    process.env.PARLEY_CORS_ORIGINS,
+  )
+  .option(
+    '--recovery',
+    'connection state recovery: socket.io-client gets missed events after a short disconnect; every event then carries an offset argument (PARLEY_RECOVERY=1)',
+    process.env.PARLEY_RECOVERY === '1',
+  )
   .action(async (flags) => (await import('./serve.js')).serve(flags));
 
 program

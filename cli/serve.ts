@@ -5,18 +5,23 @@ import { type RunningServer, startServer } from '../server/app.js';
 import { type AuthEnv, authFromEnv } from '../server/auth/index.js';
 import { rateLimitsFromEnv } from '../server/domain/ratelimit.js';
 import { loadSeedFile, openStore } from '../server/store/index.js';
+import { parseOrigins } from '../server/transport/cors.js';
 
 export interface ServeFlags {
   port: string;
   data: string;
   root?: string;
   demo: boolean;
+  cors?: string;
+  recovery: boolean;
 }
 
 export async function serve(flags: ServeFlags): Promise<void> {
   const ai = aiConfigFromEnv(process.env);
   let server: RunningServer;
+  let origins: string[] | undefined;
   try {
+    origins = parseOrigins(flags.cors);
     server = await startServer({
       port: Number(flags.port),
       dataDir: flags.data,
@@ -24,6 +29,8 @@ export async function serve(flags: ServeFlags): Promise<void> {
       auth: authEnv(),
       root: flags.root,
       demo: flags.demo,
+      corsOrigins: origins,
+      recovery: flags.recovery,
       domain: { rateLimits: rateLimitsFromEnv(process.env.PARLEY_RATE_LIMITS) },
       testSecret: process.env.PARLEY_TEST_SECRET || undefined,
       ai,
@@ -43,6 +50,8 @@ export async function serve(flags: ServeFlags): Promise<void> {
     `  auth:     ${server.auth.description}`,
     `  AI:       ${createAssistant(ai).description}`,
     `  sockets:  ${server.adapter}`,
+    `  CORS:     ${origins ? origins.join(', ') : 'same-origin only (--cors <origins> to allow pages of other origins)'}`,
+    `  recovery: ${flags.recovery ? 'on: events carry an offset argument for socket.io-client (--recovery)' : 'off (--recovery to turn it on)'}`,
   ];
   if (server.auth.issueToken)
     lines.push('  a token:  npx parley token alice   (demo users: alice, bob, carol)');

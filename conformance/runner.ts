@@ -33,7 +33,7 @@ import {
   type Step,
 } from './fixtures.js';
 import { type ResetAnswer, ResetUnavailableError, resetServer } from './reset.js';
-import { argsOf, type PayloadValidator } from './validate.js';
+import { argsOf, type PayloadValidator, undeclaredArgs } from './validate.js';
 
 export interface RunnerOptions {
   url: string;
@@ -898,6 +898,16 @@ class CaseRun {
           {
             received: entry.args,
           },
+        );
+        continue;
+      }
+      const extra = undeclaredArgs(op.message.payload, entry.args);
+      if (extra.length > 0) {
+        this.fail(
+          `${entry.label} (${entry.user}) received "${entry.event}" with ${entry.args.length} arguments, ` +
+            `${extra.length} more than the spec declares: ${extra.map((arg) => JSON.stringify(arg)).join(', ')} ` +
+            '(a client with one parameter per documented argument cannot take it)',
+          { received: entry.raw },
         );
         continue;
       }

@@ -41,6 +41,15 @@ export class PayloadValidator {
   }
 }
 
+/**
+ * The arguments past those the payload declares (none, one value, or the tuple's items): what a client that
+ * takes one parameter per documented argument cannot receive (python-socketio raises a `TypeError`).
+ */
+export function undeclaredArgs(payload: IRPayload, args: readonly unknown[]): unknown[] {
+  const declared = payload.kind === 'none' ? 0 : payload.kind === 'value' ? 1 : payload.items.length;
+  return args.slice(declared);
+}
+
 /** The emit arguments of a payload given as one value: spread for a tuple, none for an event without one. */
 export function argsOf(payload: IRPayload, value: unknown): unknown[] {
   if (payload.kind === 'none') return [];

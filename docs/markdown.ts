@@ -155,6 +155,18 @@ function operation(doc: OperationDoc, nsDoc: NamespaceDoc): string {
   return out.join('\n');
 }
 
+/** What every client needs to know about the wire whatever the namespace: arguments, recovery, origins. */
+const CONNECTING_NOTE = [
+  'Each server event arrives with exactly the arguments its message declares, so a handler takes one parameter',
+  'per documented argument (`def on_receive_message(data)` in python-socketio). A server may turn on',
+  "Socket.IO's connection state recovery (the reference server: `parley serve --recovery`, off by default): it",
+  "then announces a session in the handshake (the CONNECT packet's `pid`) and appends one more argument, a",
+  'string offset, to every event it sends except volatile ones, for every client. socket.io-client takes the',
+  'offset off and resumes the session after a short disconnect; other clients receive it as an extra argument.',
+  'A browser page served from another origin can connect only when the server allows that origin (the',
+  'reference server: `parley serve --cors <origins>`).',
+].join(' ');
+
 function namespaceMarkdown(model: DocsModel, nsDoc: NamespaceDoc): string {
   const { ns } = nsDoc;
   const out: string[] = [
@@ -175,6 +187,8 @@ function namespaceMarkdown(model: DocsModel, nsDoc: NamespaceDoc): string {
     ways.length
       ? `The client proves who it is with, in order:\n\n${ways.join('\n')}`
       : 'No authentication is declared.',
+    '',
+    CONNECTING_NOTE,
     '',
   );
   if (ns.errors.ack !== undefined || ns.errors.event) {

@@ -1,6 +1,6 @@
 /**
  * The shape of the contract objects that `parley generate` writes into `generated/<ns>/contract.gen.ts`.
- * Generated code is data plus types; the behaviour lives in `runtime/server.ts` and `runtime/client.ts`.
+ * Generated code is data plus types; the behaviour lives in `runtime/server.ts` and `client/index.ts`.
  */
 import type { z } from 'zod';
 

@@ -1,19 +1,7 @@
 /**
- * Parley's runtime: what generated code imports (`parley/runtime`).
+ * Parley's runtime: what generated server code and contracts import (`parley/runtime`). The typed client is
+ * `client/` (`parley/client`): browsers load it without the server's modules.
  */
-export {
-  type CallOptions,
-  type ClientBase,
-  type ClientMethod,
-  type ClientMethods,
-  type ClientOptions,
-  type ClientSocket,
-  createClient,
-  DEFAULT_TIMEOUT_MS,
-  type Listener,
-  type ListenerArgs,
-  type RuntimeClient,
-} from './client.js';
 export type * from './contract.js';
 export * from './errors.js';
 export {

@@ -14,6 +14,7 @@ import { mountNamespaces } from './namespaces.js';
 import { openStore, seedDemo } from './store/index.js';
 import type { KyselyStore } from './store/kysely-store.js';
 import { type Cluster, type ClusterConfig, connectCluster } from './transport/cluster.js';
+import { corsHandler, corsOptions } from './transport/cors.js';
 import { httpRoutes, json, messageRate } from './transport/http.js';
 import { resetRoute } from './transport/reset.js';
 import { restRoutes } from './transport/rest.js';
@@ -51,6 +52,18 @@ export interface ServerOptions {
   testSecret?: string;
   /** Redis for several processes behind one address (`REDIS_URL`); unset: one process, in memory. */
   cluster?: ClusterConfig;
+  /**
+   * Socket.IO's connection state recovery (`PARLEY_RECOVERY=1`, `parley serve --recovery`). Off by default: it
+   * appends an offset argument to every event the server sends, to every client, which the contract does not
+   * declare and which breaks clients that are not socket.io-client (README: "The wire: every client gets what
+   * the spec says").
+   */
+  recovery?: boolean;
+  /**
+   * Origins a browser page may connect and call the REST endpoints from (`PARLEY_CORS_ORIGINS`,
+   * `parley serve --cors`): exact origins, or `*` for any. Unset: same-origin only (no CORS headers).
+   */
+  corsOrigins?: readonly string[];
 }
 
 export interface RunningServer {
@@ -87,12 +100,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   );
 
   const http = createServer();
+  const cors = corsOptions(options.corsOrigins);
   const io = new Server(http, {
+    ...(cors ? { cors } : {}),
     maxHttpBufferSize: options.maxPayloadBytes ?? 1_000_000,
     serveClient: false,
-    // A client back within two minutes gets its rooms and the packets it missed. Middleware runs again, so the
-    // token is checked and the session (presence, rooms) reopened as on a first connection.
-    connectionStateRecovery: { maxDisconnectionDuration: 120_000, skipMiddlewares: false },
+    // With recovery, a client back within two minutes gets its rooms and the packets it missed. Middleware runs
+    // again, so the token is checked and the session (presence, rooms) reopened as on a first connection.
+    ...(options.recovery
+      ? { connectionStateRecovery: { maxDisconnectionDuration: 120_000, skipMiddlewares: false } }
+      : {}),
     ...(cluster ? { adapter: cluster.adapter } : {}),
   });
   const mounted = mountNamespaces(
@@ -120,9 +137,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const reset = options.testSecret
     ? resetRoute({ io, chat, store, auth, log, secret: options.testSecret })
     : undefined;
+  const crossOrigin = cors ? corsHandler(cors) : undefined;
   http.on('request', (req, res) => {
-    // Socket.IO answers its own path; everything else is ours.
+    // Socket.IO answers its own path (with the same CORS options); everything else is ours.
     if (req.url?.startsWith('/socket.io/')) return;
+    if (crossOrigin?.(req, res)) return;
     if (reset?.(req, res)) return;
     if (rest(req, res)) return;
     if (!routes(req, res))

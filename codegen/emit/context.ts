@@ -1,4 +1,4 @@
-/** What every emitter needs besides the IR: where generated code imports the runtime from. */
+/** What every emitter needs besides the IR: where generated code imports the runtime and the client from. */
 import path from 'node:path';
 
 export interface EmitOptions {
@@ -6,7 +6,8 @@ export interface EmitOptions {
   outDir: string;
   /**
    * The Parley package generated code imports its runtime from: a package name (`parley`, the default, gives
-   * `parley/runtime`) or a path to a Parley checkout (`.` gives a relative import of `./runtime/index.js`).
+   * `parley/runtime` and `parley/client`) or a path to a Parley checkout (`.` gives relative imports of
+   * `./runtime/index.js` and `./client/index.js`).
    */
   runtime: string;
   /** The previous contents of generated files by path, where an emitter can reuse its own earlier output. */
@@ -18,10 +19,20 @@ export function runtimeSpecifier(options: EmitOptions, fromFile: string): string
   return runtimeImportFrom(options.runtime, path.dirname(path.resolve(options.outDir, fromFile)));
 }
 
+/** The typed client's import specifier as seen from the generated file `fromFile`. */
+export function clientSpecifier(options: EmitOptions, fromFile: string): string {
+  return packageImportFrom(options.runtime, 'client', path.dirname(path.resolve(options.outDir, fromFile)));
+}
+
 /** The runtime's import specifier as seen from a module in the folder `fromDir`. */
 export function runtimeImportFrom(runtime: string, fromDir: string): string {
-  if (!runtime.startsWith('.') && !path.isAbsolute(runtime)) return `${runtime}/runtime`;
-  return relativeImport(fromDir, path.resolve(runtime, 'runtime', 'index.ts'));
+  return packageImportFrom(runtime, 'runtime', fromDir);
+}
+
+/** `parley/<part>` for a package name, or a relative import of the checkout's `<part>/index.ts`. */
+function packageImportFrom(runtime: string, part: 'runtime' | 'client', fromDir: string): string {
+  if (!runtime.startsWith('.') && !path.isAbsolute(runtime)) return `${runtime}/${part}`;
+  return relativeImport(fromDir, path.resolve(runtime, part, 'index.ts'));
 }
 
 /** An ESM import specifier from `fromDir` to the TypeScript module `target` (`../x/y.js`). */

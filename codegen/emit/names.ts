@@ -34,6 +34,7 @@ export function nsType(ns: IRNamespace): string {
 
 export const ids = {
   contract: (ns: IRNamespace) => `${ns.ident}Contract`,
+  wire: (ns: IRNamespace) => `${ns.ident}Wire`,
   contractType: (ns: IRNamespace) => `${nsType(ns)}Contract`,
   clientToServer: (ns: IRNamespace) => `${nsType(ns)}ClientToServerEvents`,
   serverToClient: (ns: IRNamespace) => `${nsType(ns)}ServerToClientEvents`,

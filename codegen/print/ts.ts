@@ -181,10 +181,10 @@ export function importNamed(names: string[], specifier: string, typeOnly = false
 }
 
 /** `import * as name from 'specifier';` */
-export function importStar(name: string, specifier: string): ts.Statement {
+export function importStar(name: string, specifier: string, typeOnly = false): ts.Statement {
   return f.createImportDeclaration(
     undefined,
-    f.createImportClause(false, undefined, f.createNamespaceImport(id(name))),
+    f.createImportClause(typeOnly, undefined, f.createNamespaceImport(id(name))),
     f.createStringLiteral(specifier, true),
   );
 }

@@ -2,10 +2,72 @@
 // change the spec (or the compiler) and run `npm run codegen` again.
 
 import type { Socket as ClientSocket } from 'socket.io-client';
-import { createClient, type CallOptions, type ClientOptions } from '../../runtime/index.js';
-import { canonicalContract } from './contract.gen.js';
+import { createClient, type CallOptions, type ClientOptions } from '../../client/index.js';
 import type { CanonicalClientSocket } from './events.gen.js';
-import * as s from './schemas.gen.js';
+import type * as s from './schemas.gen.js';
+
+/** `/` as a client needs it to send and receive: event and method names, argument kinds, which operations are acknowledged; no schemas. */
+export const canonicalWire = {
+    namespace: '/',
+    receive: {
+        'system:ping': { method: 'systemPing', args: 'none', reply: true },
+        'room:create': { method: 'roomCreate', args: 'value', reply: true },
+        'room:update': { method: 'roomUpdate', args: 'value', reply: true },
+        'room:join': { method: 'roomJoin', args: 'value', reply: true },
+        'room:join_many': { method: 'roomJoinMany', args: 'value', reply: true },
+        'room:leave': { method: 'roomLeave', args: 'value', reply: true },
+        'room:leave_all': { method: 'roomLeaveAll', args: 'none', reply: true },
+        'room:members': { method: 'roomMembers', args: 'value', reply: true },
+        'room:list': { method: 'roomList', args: 'none', reply: true },
+        'message:send': { method: 'messageSend', args: 'value', reply: true },
+        'message:edit': { method: 'messageEdit', args: 'value', reply: true },
+        'message:delete': { method: 'messageDelete', args: 'value', reply: true },
+        'message:forward': { method: 'messageForward', args: 'value', reply: true },
+        'message:history': { method: 'messageHistory', args: 'value', reply: true },
+        'message:catch_up': { method: 'messageCatchUp', args: 'value', reply: true },
+        'reaction:add': { method: 'reactionAdd', args: 'value', reply: true },
+        'reaction:remove': { method: 'reactionRemove', args: 'value', reply: true },
+        'receipt:mark_read': { method: 'receiptMarkRead', args: 'value', reply: true },
+        'typing:start': { method: 'typingStart', args: 'value', reply: true },
+        'typing:stop': { method: 'typingStop', args: 'value', reply: true },
+        'presence:set': { method: 'presenceSet', args: 'value', reply: true },
+        'presence:query': { method: 'presenceQuery', args: 'none', reply: true },
+        'file:announce': { method: 'fileAnnounce', args: 'value', reply: true },
+        'broadcast:send': { method: 'broadcastSend', args: 'value', reply: true },
+        'call:invite': { method: 'callInvite', args: 'value', reply: true },
+        'call:accept': { method: 'callAccept', args: 'value', reply: true },
+        'call:reject': { method: 'callReject', args: 'value', reply: true },
+        'call:end': { method: 'callEnd', args: 'value', reply: true },
+        'call:ice': { method: 'callIce', args: 'value', reply: true },
+        'ai:ask': { method: 'aiAsk', args: 'value', reply: true },
+        'ai:stop': { method: 'aiStop', args: 'value', reply: true }
+    },
+    send: {
+        'session:ready': { args: 'value' },
+        error: { args: 'value' },
+        'rate_limit:exceeded': { args: 'value' },
+        'room:member_joined': { args: 'value' },
+        'room:member_left': { args: 'value' },
+        'room:updated': { args: 'value' },
+        'message:created': { args: 'value' },
+        'message:updated': { args: 'value' },
+        'message:deleted': { args: 'value' },
+        'reaction:updated': { args: 'value' },
+        'receipt:updated': { args: 'value' },
+        'typing:updated': { args: 'value' },
+        'presence:updated': { args: 'value' },
+        'file:uploaded': { args: 'value' },
+        'broadcast:received': { args: 'value' },
+        'call:incoming': { args: 'value' },
+        'call:accepted': { args: 'value' },
+        'call:rejected': { args: 'value' },
+        'call:ended': { args: 'value' },
+        'call:ice': { args: 'value' },
+        'ai:chunk': { args: 'value' },
+        'ai:done': { args: 'value' },
+        'ai:error': { args: 'value' }
+    }
+} as const;
 
 /** Listeners for the events the server emits on `/`. */
 export interface CanonicalServerListeners {
@@ -517,5 +579,5 @@ export interface CanonicalClient {
 
 /** Wrap a socket connected to `/`. With `validate: true`, acks and server events are checked against the spec. */
 export function createCanonicalClient(socket: ClientSocket, options?: ClientOptions): CanonicalClient {
-    return createClient(socket, canonicalContract, options) as unknown as CanonicalClient;
+    return createClient(socket, { wire: canonicalWire, load: () => import('./contract.gen.js').then(m => m.canonicalContract) }, options) as unknown as CanonicalClient;
 }

@@ -2,10 +2,45 @@
 // change the spec (or the compiler) and run `npm run codegen` again.
 
 import type { Socket as ClientSocket } from 'socket.io-client';
-import { createClient, type CallOptions, type ClientOptions } from '../../runtime/index.js';
-import { chatterboxContract } from './contract.gen.js';
+import { createClient, type CallOptions, type ClientOptions } from '../../client/index.js';
 import type { ChatterboxClientSocket } from './events.gen.js';
-import * as s from './schemas.gen.js';
+import type * as s from './schemas.gen.js';
+
+/** `/chatterbox` as a client needs it to send and receive: event and method names, argument kinds, which operations are acknowledged; no schemas. */
+export const chatterboxWire = {
+    namespace: '/chatterbox',
+    receive: {
+        auth: { method: 'auth', args: 'value' },
+        'join-room': { method: 'joinRoom', args: 'value' },
+        'leave-room': { method: 'leaveRoom', args: 'value' },
+        'send-room-message': { method: 'sendRoomMessage', args: 'value' },
+        'join-conversation': { method: 'joinConversation', args: 'value' },
+        'leave-conversation': { method: 'leaveConversation', args: 'value' },
+        'send-message': { method: 'sendMessage', args: 'value' },
+        typing: { method: 'typing', args: 'value' },
+        'stop-typing': { method: 'stopTyping', args: 'value' },
+        'mark-read': { method: 'markRead', args: 'value' },
+        heartbeat: { method: 'heartbeat', args: 'value' },
+        'ai-message': { method: 'aiMessage', args: 'value' },
+        'ai-stop': { method: 'aiStop', args: 'value' }
+    },
+    send: {
+        authenticated: { args: 'value' },
+        unauthorized: { args: 'value' },
+        'new-message': { args: 'value' },
+        'room-message': { args: 'value' },
+        'user-joined-room': { args: 'value' },
+        'user-left-room': { args: 'value' },
+        'user-typing': { args: 'value' },
+        'user-stop-typing': { args: 'value' },
+        'presence:online': { args: 'value' },
+        'presence:offline': { args: 'value' },
+        'ai-stream': { args: 'value' },
+        'ai-complete': { args: 'value' },
+        'ai-error': { args: 'value' },
+        error: { args: 'value' }
+    }
+} as const;
 
 /** Listeners for the events the server emits on `/chatterbox`. */
 export interface ChatterboxServerListeners {
@@ -230,5 +265,5 @@ export interface ChatterboxClient {
 
 /** Wrap a socket connected to `/chatterbox`. With `validate: true`, acks and server events are checked against the spec. */
 export function createChatterboxClient(socket: ClientSocket, options?: ClientOptions): ChatterboxClient {
-    return createClient(socket, chatterboxContract, options) as unknown as ChatterboxClient;
+    return createClient(socket, { wire: chatterboxWire, load: () => import('./contract.gen.js').then(m => m.chatterboxContract) }, options) as unknown as ChatterboxClient;
 }

@@ -2,10 +2,55 @@
 // change the spec (or the compiler) and run `npm run codegen` again.
 
 import type { Socket as ClientSocket } from 'socket.io-client';
-import { createClient, type CallOptions, type ClientOptions } from '../../runtime/index.js';
-import { helpdeskContract } from './contract.gen.js';
+import { createClient, type CallOptions, type ClientOptions } from '../../client/index.js';
 import type { HelpdeskClientSocket } from './events.gen.js';
-import * as s from './schemas.gen.js';
+import type * as s from './schemas.gen.js';
+
+/** `/helpdesk` as a client needs it to send and receive: event and method names, argument kinds, which operations are acknowledged; no schemas. */
+export const helpdeskWire = {
+    namespace: '/helpdesk',
+    receive: {
+        authenticate: { method: 'authenticate', args: 'value' },
+        join_channel: { method: 'joinChannel', args: 'value' },
+        leave_channel: { method: 'leaveChannel', args: 'value' },
+        'chat:send_message': { method: 'chatSendMessage', args: 'value' },
+        message_read: { method: 'messageRead', args: 'value' },
+        'chat:typing': { method: 'chatTyping', args: 'value' },
+        update_presence: { method: 'updatePresence', args: 'value' },
+        file_uploaded: { method: 'fileUploaded', args: 'value' },
+        system_broadcast: { method: 'systemBroadcast', args: 'value' },
+        channel_updated: { method: 'channelUpdated', args: 'value' },
+        'call:invite': { method: 'callInvite', args: 'value' },
+        'call:accept': { method: 'callAccept', args: 'value' },
+        'call:reject': { method: 'callReject', args: 'value' },
+        'call:end': { method: 'callEnd', args: 'value' },
+        'call:ice_candidate': { method: 'callIceCandidate', args: 'value' },
+        'presence:set_status': { method: 'presenceSetStatus', args: 'value' },
+        'presence:get_online_users': { method: 'presenceGetOnlineUsers', args: 'none', reply: true }
+    },
+    send: {
+        authenticated: { args: 'value' },
+        'auth:error': { args: 'value' },
+        'chat:new_message': { args: 'value' },
+        message_read_receipt: { args: 'value' },
+        user_joined: { args: 'value' },
+        user_left: { args: 'value' },
+        'chat:user_typing': { args: 'value' },
+        presence_updated: { args: 'value' },
+        system_broadcast_received: { args: 'value' },
+        channel_updated: { args: 'value' },
+        file_upload_notification: { args: 'value' },
+        'call:incoming': { args: 'value' },
+        'call:accepted': { args: 'value' },
+        'call:rejected': { args: 'value' },
+        'call:ended': { args: 'value' },
+        'call:ice_candidate': { args: 'value' },
+        'presence:update': { args: 'value' },
+        'chat:error': { args: 'value' },
+        'presence:error': { args: 'value' },
+        'broadcast:error': { args: 'value' }
+    }
+} as const;
 
 /** Listeners for the events the server emits on `/helpdesk`. */
 export interface HelpdeskServerListeners {
@@ -312,5 +357,5 @@ export interface HelpdeskClient {
 
 /** Wrap a socket connected to `/helpdesk`. With `validate: true`, acks and server events are checked against the spec. */
 export function createHelpdeskClient(socket: ClientSocket, options?: ClientOptions): HelpdeskClient {
-    return createClient(socket, helpdeskContract, options) as unknown as HelpdeskClient;
+    return createClient(socket, { wire: helpdeskWire, load: () => import('./contract.gen.js').then(m => m.helpdeskContract) }, options) as unknown as HelpdeskClient;
 }

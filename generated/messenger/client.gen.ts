@@ -2,10 +2,32 @@
 // change the spec (or the compiler) and run `npm run codegen` again.
 
 import type { Socket as ClientSocket } from 'socket.io-client';
-import { createClient, type CallOptions, type ClientOptions } from '../../runtime/index.js';
-import { messengerContract } from './contract.gen.js';
+import { createClient, type CallOptions, type ClientOptions } from '../../client/index.js';
 import type { MessengerClientSocket } from './events.gen.js';
-import * as s from './schemas.gen.js';
+import type * as s from './schemas.gen.js';
+
+/** `/messenger` as a client needs it to send and receive: event and method names, argument kinds, which operations are acknowledged; no schemas. */
+export const messengerWire = {
+    namespace: '/messenger',
+    receive: {
+        join_conversations: { method: 'joinConversations', args: 'value' },
+        send_message: { method: 'sendMessage', args: 'value', reply: true },
+        typing: { method: 'typing', args: 'value' },
+        mark_read: { method: 'markRead', args: 'value' },
+        edit_message: { method: 'editMessage', args: 'value', reply: true },
+        delete_message: { method: 'deleteMessage', args: 'value', reply: true }
+    },
+    send: {
+        receive_message: { args: 'value' },
+        typing_status: { args: 'value' },
+        messages_read: { args: 'value' },
+        message_edited: { args: 'value' },
+        message_deleted: { args: 'value' },
+        user_online: { args: 'value' },
+        user_offline: { args: 'value' },
+        error: { args: 'value' }
+    }
+} as const;
 
 /** Listeners for the events the server emits on `/messenger`. */
 export interface MessengerServerListeners {
@@ -145,5 +167,5 @@ export interface MessengerClient {
 
 /** Wrap a socket connected to `/messenger`. With `validate: true`, acks and server events are checked against the spec. */
 export function createMessengerClient(socket: ClientSocket, options?: ClientOptions): MessengerClient {
-    return createClient(socket, messengerContract, options) as unknown as MessengerClient;
+    return createClient(socket, { wire: messengerWire, load: () => import('./contract.gen.js').then(m => m.messengerContract) }, options) as unknown as MessengerClient;
 }

@@ -2,10 +2,37 @@
 // change the spec (or the compiler) and run `npm run codegen` again.
 
 import type { Socket as ClientSocket } from 'socket.io-client';
-import { createClient, type CallOptions, type ClientOptions } from '../../runtime/index.js';
-import { threadsContract } from './contract.gen.js';
+import { createClient, type CallOptions, type ClientOptions } from '../../client/index.js';
 import type { ThreadsClientSocket } from './events.gen.js';
-import * as s from './schemas.gen.js';
+import type * as s from './schemas.gen.js';
+
+/** `/threads` as a client needs it to send and receive: event and method names, argument kinds, which operations are acknowledged; no schemas. */
+export const threadsWire = {
+    namespace: '/threads',
+    receive: {
+        'message:send': { method: 'messageSend', args: 'value', reply: true },
+        'message:edit': { method: 'messageEdit', args: 'value' },
+        'message:delete': { method: 'messageDelete', args: 'value' },
+        'typing:start': { method: 'typingStart', args: 'value' },
+        'typing:stop': { method: 'typingStop', args: 'value' },
+        'presence:update': { method: 'presenceUpdate', args: 'value' },
+        'thread:join': { method: 'threadJoin', args: 'value' },
+        'thread:leave': { method: 'threadLeave', args: 'value' },
+        'thread:join_bulk': { method: 'threadJoinBulk', args: 'value' },
+        'thread:leave_all': { method: 'threadLeaveAll', args: 'none' }
+    },
+    send: {
+        'message:new': { args: 'value' },
+        'message:update': { args: 'value' },
+        'message:delete': { args: 'value' },
+        'typing:update': { args: 'value' },
+        'presence:update': { args: 'value' },
+        'thread:update': { args: 'value' },
+        auth_error: { args: 'value' },
+        error: { args: 'value' },
+        rate_limit: { args: 'value' }
+    }
+} as const;
 
 /** Listeners for the events the server emits on `/threads`. */
 export interface ThreadsServerListeners {
@@ -188,5 +215,5 @@ export interface ThreadsClient {
 
 /** Wrap a socket connected to `/threads`. With `validate: true`, acks and server events are checked against the spec. */
 export function createThreadsClient(socket: ClientSocket, options?: ClientOptions): ThreadsClient {
-    return createClient(socket, threadsContract, options) as unknown as ThreadsClient;
+    return createClient(socket, { wire: threadsWire, load: () => import('./contract.gen.js').then(m => m.threadsContract) }, options) as unknown as ThreadsClient;
 }

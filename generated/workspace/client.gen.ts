@@ -2,10 +2,52 @@
 // change the spec (or the compiler) and run `npm run codegen` again.
 
 import type { Socket as ClientSocket } from 'socket.io-client';
-import { createClient, type CallOptions, type ClientOptions } from '../../runtime/index.js';
-import { workspaceContract } from './contract.gen.js';
+import { createClient, type CallOptions, type ClientOptions } from '../../client/index.js';
 import type { WorkspaceClientSocket } from './events.gen.js';
-import * as s from './schemas.gen.js';
+import type * as s from './schemas.gen.js';
+
+/** `/workspace` as a client needs it to send and receive: event and method names, argument kinds, which operations are acknowledged; no schemas. */
+export const workspaceWire = {
+    namespace: '/workspace',
+    receive: {
+        join_channel: { method: 'joinChannel', args: 'value' },
+        leave_channel: { method: 'leaveChannel', args: 'value' },
+        send_message: { method: 'sendMessage', args: 'value' },
+        edit_message: { method: 'editMessage', args: 'value' },
+        delete_message: { method: 'deleteMessage', args: 'value' },
+        forward_message: { method: 'forwardMessage', args: 'value' },
+        add_reaction: { method: 'addReaction', args: 'value' },
+        remove_reaction: { method: 'removeReaction', args: 'value' },
+        join_conversation: { method: 'joinConversation', args: 'value' },
+        leave_conversation: { method: 'leaveConversation', args: 'value' },
+        send_direct_message: { method: 'sendDirectMessage', args: 'value' },
+        edit_direct_message: { method: 'editDirectMessage', args: 'value' },
+        delete_direct_message: { method: 'deleteDirectMessage', args: 'value' },
+        add_direct_reaction: { method: 'addDirectReaction', args: 'value' },
+        remove_direct_reaction: { method: 'removeDirectReaction', args: 'value' },
+        ping: { method: 'ping', args: 'none' }
+    },
+    send: {
+        new_message: { args: 'value' },
+        message_edited: { args: 'value' },
+        message_deleted: { args: 'value' },
+        message_forwarded: { args: 'value' },
+        reaction_added: { args: 'value' },
+        reaction_removed: { args: 'value' },
+        new_direct_message: { args: 'value' },
+        direct_message_edited: { args: 'value' },
+        direct_message_deleted: { args: 'value' },
+        direct_reaction_added: { args: 'value' },
+        direct_reaction_removed: { args: 'value' },
+        authenticated: { args: 'value' },
+        joined_channel: { args: 'value' },
+        left_channel: { args: 'value' },
+        conversation_joined: { args: 'value' },
+        conversation_left: { args: 'value' },
+        pong: { args: 'value' },
+        error: { args: 'value' }
+    }
+} as const;
 
 /** Listeners for the events the server emits on `/workspace`. */
 export interface WorkspaceServerListeners {
@@ -270,5 +312,5 @@ export interface WorkspaceClient {
 
 /** Wrap a socket connected to `/workspace`. With `validate: true`, acks and server events are checked against the spec. */
 export function createWorkspaceClient(socket: ClientSocket, options?: ClientOptions): WorkspaceClient {
-    return createClient(socket, workspaceContract, options) as unknown as WorkspaceClient;
+    return createClient(socket, { wire: workspaceWire, load: () => import('./contract.gen.js').then(m => m.workspaceContract) }, options) as unknown as WorkspaceClient;
 }

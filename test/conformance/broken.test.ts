@@ -6,7 +6,7 @@
 import type { Namespace } from 'socket.io';
 import { describe, expect, it } from 'vitest';
 import type { ConformanceReport } from '../../conformance/index.js';
-import type { RunningServer } from '../../server/app.js';
+import type { RunningServer, ServerOptions } from '../../server/app.js';
 import { conformance, failureMessages, startConformanceServer } from './helpers.js';
 
 type Packet = { type: number; data: unknown[]; nsp: string };
@@ -17,8 +17,9 @@ type Broadcast = (packet: Packet, options: BroadcastOptions) => void;
 async function runBroken(
   tamper: (nsp: Namespace, server: RunningServer) => void,
   grep: string,
+  options: ServerOptions = {},
 ): Promise<ConformanceReport> {
-  const t = await startConformanceServer();
+  const t = await startConformanceServer(options);
   try {
     tamper(t.server.io.of('/messenger'), t.server);
     return await conformance(t.server, { namespaces: ['/messenger'], grep, timeoutMs: 600 });
@@ -59,6 +60,16 @@ function tamperBroadcasts(
 }
 
 const SEND_TEXT = 'send_message › example "text"';
+
+/** Appends a string, like the offset Socket.IO's recovery appends, to every broadcast: not one the harness may take off. */
+function appendArgument(nsp: Namespace) {
+  const adapter = nsp.adapter as unknown as { broadcast: Broadcast };
+  const original = adapter.broadcast.bind(adapter);
+  adapter.broadcast = (packet, options) => {
+    packet.data.push('0-1');
+    original(packet, options);
+  };
+}
 
 describe('the harness catches a server that', () => {
   it('drops a field from an ack', async () => {
@@ -142,6 +153,26 @@ describe('the harness catches a server that', () => {
     );
   });
 
+  it('appends an argument the spec does not declare (as connection state recovery does)', async () => {
+    const report = await runBroken(appendArgument, SEND_TEXT);
+    expect(report.ok).toBe(false);
+    expect(failureMessages(report)).toContainEqual(
+      expect.stringMatching(
+        /send_message › example "text": .* received "receive_message" with 2 arguments, 1 more than the spec declares: "0-1" \(a client with one parameter per documented argument cannot take it\)/,
+      ),
+    );
+  });
+
+  it('appends an undeclared argument besides the recovery offset it announced', async () => {
+    const report = await runBroken(appendArgument, SEND_TEXT, { recovery: true });
+    expect(report.ok).toBe(false);
+    expect(failureMessages(report)).toContainEqual(
+      expect.stringMatching(
+        /received "receive_message" with 2 arguments, 1 more than the spec declares: "0-1"/,
+      ),
+    );
+  });
+
   it('never acks', async () => {
     const report = await runBroken((nsp) => {
       tamperAcks(nsp, 'send_message', () => () => {});
@@ -152,5 +183,13 @@ describe('the harness catches a server that', () => {
         /send_message › example "text": no acknowledgement for "send_message" within 600 ms/,
       ),
     );
+  });
+});
+
+describe('the harness accepts a server with connection state recovery (--recovery)', () => {
+  it('takes off the one offset it announced in the handshake, and passes', async () => {
+    const report = await runBroken(() => {}, SEND_TEXT, { recovery: true });
+    expect(failureMessages(report)).toEqual([]);
+    expect(report.ok).toBe(true);
   });
 });

@@ -26,8 +26,9 @@ describe.skipIf(redisProblem !== undefined && !REQUIRE_SERVICES)('two servers ov
     if (redisProblem !== undefined) throw new Error(`${redisProblem} (PARLEY_REQUIRE_SERVICES=1)`);
     // A prefix of its own: parallel runs on one Redis must not hear each other.
     const cluster = { url: REDIS_URL, prefix: `parley-test-${randomBytes(4).toString('hex')}` };
-    a = await startTestServer({ cluster });
-    b = await startTestServer({ cluster, dataDir: a.dataDir });
+    // Recovery on (`--recovery`): a session cut off from one process resumes on the other.
+    a = await startTestServer({ cluster, recovery: true });
+    b = await startTestServer({ cluster, dataDir: a.dataDir, recovery: true });
     for (const ns of ['/', '/messenger', '/workspace']) {
       alice[ns] = await a.connect(ns, 'alice');
       bob[ns] = await b.connect(ns, 'bob');

@@ -3,7 +3,7 @@
  * `registerMessenger` over the chat core) on port 0, with real sockets and a real SQLite file.
  */
 import type { Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createMessengerClient, type MessengerClient } from '../../generated/messenger/client.gen.js';
 import { collect, next, SECRET, startTestServer, type TestServer } from './helpers.js';
 
@@ -235,9 +235,22 @@ describe('/messenger: restart', () => {
 });
 
 describe('/messenger: connection state recovery', () => {
-  it('replays what a briefly disconnected client missed, and keeps its session', async () => {
+  it('is off by default: an event carries exactly its documented argument, and no session is offered', async () => {
     const bob = await t.connect('/messenger', 'bob');
     const alice = await client('alice');
+    const received = new Promise<unknown[]>((resolve) =>
+      bob.once('receive_message', (...args) => resolve(args)),
+    );
+    await alice.sendMessage({ conversationId: 'alice-bob', content: 'one argument', type: 'text' });
+    expect(await received).toHaveLength(1);
+    expect((bob as unknown as { _pid?: string })._pid).toBeUndefined();
+  });
+
+  it('with --recovery, replays what a briefly disconnected client missed, and keeps its session', async () => {
+    const recovering = await startTestServer({ recovery: true });
+    onTestFinished(() => recovering.close());
+    const bob = await recovering.connect('/messenger', 'bob');
+    const alice = createMessengerClient(await recovering.connect('/messenger', 'alice'), { validate: true });
     // Cut bob's transport without a clean disconnect, send while he is away, then let him reconnect.
     bob.io.engine.close();
     await new Promise((r) => setTimeout(r, 100));

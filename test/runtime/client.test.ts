@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createClient } from '../../client/index.js';
 import {
   AckTimeoutError,
   bindNamespace,
-  createClient,
   type Handlers,
   InboundValidationError,
   type NamespaceContract,
@@ -143,6 +143,62 @@ describe('createClient: server events', () => {
     ]);
     expect(invalid[0]).toBeInstanceOf(InboundValidationError);
     expect(invalid[0]?.message).toContain('"chat:message"');
+  });
+
+  it('with a lazy contract, loads the schemas only to validate, and delivers what came before them in order', async () => {
+    const nsp = h.io.of('/chat');
+    const wire = {
+      namespace: chatContract.namespace,
+      receive: Object.fromEntries(
+        Object.entries(chatContract.receive).map(([event, op]) => [
+          event,
+          { method: op.method, args: op.args, ...('reply' in op ? { reply: true } : {}) },
+        ]),
+      ),
+      send: Object.fromEntries(
+        Object.entries(chatContract.send).map(([event, op]) => [event, { args: op.args }]),
+      ),
+    };
+    let loads = 0;
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const load = async () => {
+      loads++;
+      await gate;
+      return chatContract;
+    };
+
+    const plain = createClient(await h.connect('/chat'), { wire, load });
+    const plainGot = new Promise<unknown>((resolve) => plain.on('chat:message', resolve));
+    nsp.emit('chat:message', { room: 'r', text: 'as sent', sentAt: 'whenever' });
+    expect(await plainGot).toEqual({ room: 'r', text: 'as sent', sentAt: 'whenever' });
+    expect(loads).toBe(0);
+
+    const invalid: string[] = [];
+    const validating = createClient(
+      await h.connect('/chat'),
+      { wire, load },
+      {
+        validate: true,
+        onInvalid: (error) => invalid.push(error.event),
+      },
+    );
+    expect(loads).toBe(1);
+    const texts: string[] = [];
+    validating.on('chat:message', (message) => texts.push(message.text));
+    nsp.emit('chat:message', { room: 'r', text: 'first', sentAt: '2024-05-01T10:00:00Z' });
+    nsp.emit('chat:message', { room: 'r', text: 'bad', sentAt: 'not a date' });
+    nsp.emit('chat:message', { room: 'r', text: 'second', sentAt: '2024-05-01T10:00:01Z' });
+    await new Promise((resolve) => setTimeout(resolve, 50)); // they arrive while the schemas still load
+    expect(texts).toEqual([]);
+    release();
+    await vi.waitFor(() => expect(texts).toEqual(['first', 'second']));
+    expect(invalid).toEqual(['chat:message']);
+    nsp.emit('chat:message', { room: 'r', text: 'third', sentAt: '2024-05-01T10:00:02Z' });
+    await vi.waitFor(() => expect(texts).toEqual(['first', 'second', 'third']));
+    expect(loads).toBe(1);
   });
 
   it('delivers payloads as sent without validation', async () => {

@@ -1,9 +1,9 @@
 import type { Socket } from 'socket.io';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { createClient } from '../../client/index.js';
 import {
   bindNamespace,
-  createClient,
   createEmitter,
   forbidden,
   type Handlers,

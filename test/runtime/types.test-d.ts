@@ -4,14 +4,8 @@
 import type { Namespace } from 'socket.io';
 import type { Socket as ClientSocket } from 'socket.io-client';
 import { describe, expectTypeOf, it } from 'vitest';
-import {
-  bindNamespace,
-  createClient,
-  createEmitter,
-  type Emitter,
-  type Handlers,
-  type RuntimeClient,
-} from '../../runtime/index.js';
+import { createClient, type RuntimeClient } from '../../client/index.js';
+import { bindNamespace, createEmitter, type Emitter, type Handlers } from '../../runtime/index.js';
 import { chatContract } from './harness.js';
 
 type Chat = typeof chatContract;

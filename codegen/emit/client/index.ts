@@ -1,23 +1,26 @@
 /**
  * `client.gen.ts`: a typed client over a `socket.io-client` socket: one method per client event (payload as
  * zod's input; where there is an ack, a promise of it as zod's output, with a timeout) and typed
- * `on`/`off`/`once` for the server's events.
+ * `on`/`off`/`once` for the server's events. It imports the schemas only as types, and the contract (zod) with
+ * a dynamic `import()` when a client validates: a bundle of a client that does not validate has no zod.
  */
 import type { IRNamespace, IROperation } from '../../ir/types.js';
 import {
   docOf,
+  exportConst,
   exportInterface,
   type GeneratedFile,
   id,
   importNamed,
   importStar,
+  literal,
   printFile,
   propName,
   ts,
   typeRef,
   withDoc,
 } from '../../print/ts.js';
-import { type EmitOptions, runtimeSpecifier } from '../context.js';
+import { clientSpecifier, type EmitOptions } from '../context.js';
 import { fn, param, payloadParams } from '../events/index.js';
 import { filePath, ids, methodName, payloadType, sibling, wireOperations } from '../names.js';
 
@@ -59,7 +62,10 @@ export function emitClient(ns: IRNamespace, options: EmitOptions): GeneratedFile
             f.createAsExpression(
               f.createCallExpression(id('createClient'), undefined, [
                 id('socket'),
-                id(ids.contract(ns)),
+                f.createObjectLiteralExpression([
+                  f.createPropertyAssignment('wire', id(ids.wire(ns))),
+                  f.createPropertyAssignment('load', loadContract(ns)),
+                ]),
                 id('options'),
               ]),
               typeRef('unknown'),
@@ -73,10 +79,14 @@ export function emitClient(ns: IRNamespace, options: EmitOptions): GeneratedFile
   );
   const statements = [
     importNamed(['Socket as ClientSocket'], 'socket.io-client', true),
-    importNamed(['createClient', 'type CallOptions', 'type ClientOptions'], runtimeSpecifier(options, path)),
-    importNamed([ids.contract(ns)], sibling('contract')),
+    importNamed(['createClient', 'type CallOptions', 'type ClientOptions'], clientSpecifier(options, path)),
     importNamed([ids.clientSocket(ns)], sibling('events'), true),
-    importStar('s', sibling('schemas')),
+    importStar('s', sibling('schemas'), true),
+    exportConst(
+      ids.wire(ns),
+      f.createAsExpression(wireOf(ns), f.createTypeReferenceNode('const')),
+      `\`${ns.address}\` as a client needs it to send and receive: event and method names, argument kinds, which operations are acknowledged; no schemas.`,
+    ),
     exportInterface(
       listeners,
       wireOperations(ns.send).map((op) =>
@@ -121,6 +131,57 @@ export function emitClient(ns: IRNamespace, options: EmitOptions): GeneratedFile
     ),
   ];
   return { path, contents: printFile(statements) };
+}
+
+/** The contract's wire description (its entries without schemas), for `createClient`. */
+function wireOf(ns: IRNamespace): ts.Expression {
+  const entries = (ops: IROperation[], inbound: boolean) =>
+    f.createObjectLiteralExpression(
+      wireOperations(ops).map((op) => {
+        const entry: Record<string, unknown> = inbound ? { method: methodName(op) } : {};
+        entry.args = op.message.payload.kind;
+        // As in contract.gen.ts: an operation is acknowledged when its reply carries a payload.
+        if (inbound && op.reply && op.reply.payload.kind !== 'none') entry.reply = true;
+        const props = Object.entries(entry).map(([key, value]) =>
+          f.createPropertyAssignment(key, literal(value)),
+        );
+        return f.createPropertyAssignment(propName(op.event), f.createObjectLiteralExpression(props, false));
+      }),
+      true,
+    );
+  return f.createObjectLiteralExpression(
+    [
+      f.createPropertyAssignment('namespace', literal(ns.address)),
+      f.createPropertyAssignment('receive', entries(ns.receive, true)),
+      f.createPropertyAssignment('send', entries(ns.send, false)),
+    ],
+    true,
+  );
+}
+
+/** `() => import('./contract.gen.js').then((m) => m.messengerContract)`: zod, only when a client validates. */
+function loadContract(ns: IRNamespace): ts.Expression {
+  const imported = f.createCallExpression(
+    f.createToken(ts.SyntaxKind.ImportKeyword) as ts.Expression,
+    undefined,
+    [f.createStringLiteral(sibling('contract'), true)],
+  );
+  const pick = f.createArrowFunction(
+    undefined,
+    undefined,
+    [f.createParameterDeclaration(undefined, undefined, 'm')],
+    undefined,
+    undefined,
+    f.createPropertyAccessExpression(id('m'), ids.contract(ns)),
+  );
+  return f.createArrowFunction(
+    undefined,
+    undefined,
+    [],
+    undefined,
+    undefined,
+    f.createCallExpression(f.createPropertyAccessExpression(imported, 'then'), undefined, [pick]),
+  );
 }
 
 /** Several arguments (a tuple) are passed as one array, so that `options` can follow them. */

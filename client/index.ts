@@ -1,15 +1,45 @@
 /**
- * Client side: a typed client over a `socket.io-client` socket, built from a namespace's contract. One
- * method per client → server operation (named by its `method`), plus `on` / `off` / `once` for server events.
+ * Parley's typed client (`parley/client`): a thin layer over a `socket.io-client` socket, built from a
+ * namespace's contract, for browsers and Node. One method per client → server operation (named by its
+ * `method`), plus `on` / `off` / `once` for server events.
+ *
+ * It imports no zod and none of the server: sending and receiving need only the contract's wire description
+ * (event names, method names, argument kinds). The schemas are needed only to validate (`validate: true`);
+ * generated clients pass them as a `load` function that imports them when a client first validates, so a
+ * browser bundle that does not validate leaves zod out.
  */
 import type { Socket as ClientSocket } from 'socket.io-client';
 import type { z } from 'zod';
-import type { InboundOperationContract, NamespaceContract, OutboundOperationContract } from './contract.js';
-import { AckTimeoutError, InboundValidationError, ReplyValidationError } from './errors.js';
-import type { EmitArgs, ParsedArgs, ReplyOf, SendEvent } from './types.js';
-import { checkArgs, checkValueAsync } from './validate.js';
+import { checkArgs, checkValueAsync } from '../runtime/check.js';
+import type { ArgsKind, NamespaceContract } from '../runtime/contract.js';
+import { AckTimeoutError, InboundValidationError, ReplyValidationError } from '../runtime/errors.js';
+import type { EmitArgs, ParsedArgs, ReplyOf, SendEvent } from '../runtime/types.js';
 
+export {
+  AckTimeoutError,
+  InboundValidationError,
+  type Issue,
+  ParleyError,
+  ReplyValidationError,
+} from '../runtime/errors.js';
 export type { ClientSocket };
+
+/** A namespace without its schemas: what a client needs to send and receive (a `NamespaceContract` is one). */
+export interface WireContract {
+  readonly namespace: string;
+  /** Client → server operations by event name; `reply` is present (truthy) when the operation is acked. */
+  readonly receive: {
+    readonly [event: string]: { readonly method: string; readonly args: ArgsKind; readonly reply?: unknown };
+  };
+  /** Server → client events by event name. */
+  readonly send: { readonly [event: string]: { readonly args: ArgsKind } };
+}
+
+/** The wire description now, the full contract (with its zod schemas) imported when a client validates. */
+export interface LazyContract<C extends NamespaceContract> {
+  readonly wire: WireContract;
+  readonly load: () => Promise<C>;
+}
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -81,23 +111,38 @@ const RESERVED = new Set(['socket', 'on', 'off', 'once']);
  */
 export function createClient<C extends NamespaceContract, V extends boolean = false>(
   socket: ClientSocket,
-  contract: C,
+  contract: C | LazyContract<C>,
   options: ClientOptions<V> = {},
 ): RuntimeClient<C, V> {
   const validate = options.validate === true;
   const defaultTimeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const wire: WireContract = 'load' in contract ? contract.wire : contract;
 
-  const call = (event: string, op: InboundOperationContract) => {
+  // The schemas: at hand when given the full contract; otherwise imported once, as soon as a validating client
+  // is created, and events that arrive before they are loaded wait for them (in order: every delivery waits on
+  // the same promise, and the line that records the schemas was chained to it first).
+  let schemas: NamespaceContract | undefined = 'load' in contract ? undefined : contract;
+  let loading: Promise<NamespaceContract> | undefined;
+  const loaded = (): Promise<NamespaceContract> => {
+    if (schemas !== undefined) return Promise.resolve(schemas);
+    loading ??= (contract as LazyContract<C>).load().then((full) => {
+      schemas = full;
+      return full;
+    });
+    return loading;
+  };
+  if (validate && schemas === undefined) loaded().catch(() => {}); // reported where a delivery or call awaits it
+
+  const call = (event: string, op: WireContract['receive'][string]) => {
     const hasPayload = op.args !== 'none';
-    const wire = (params: unknown[]): unknown[] => {
+    const wireArgs = (params: unknown[]): unknown[] => {
       if (!hasPayload) return [];
       if (op.args === 'args') return Array.isArray(params[0]) ? (params[0] as unknown[]) : [params[0]];
       return trimTrailingUndefined([params[0]]);
     };
-    const reply = op.reply;
-    if (reply === undefined) {
+    if (!op.reply) {
       return (...params: unknown[]): void => {
-        socket.emit(event, ...wire(params));
+        socket.emit(event, ...wireArgs(params));
       };
     }
     return async (...params: unknown[]): Promise<unknown> => {
@@ -105,12 +150,14 @@ export function createClient<C extends NamespaceContract, V extends boolean = fa
       const timeoutMs = (isCallOptions(callOptions) ? callOptions.timeoutMs : undefined) ?? defaultTimeout;
       let answer: unknown;
       try {
-        answer = await socket.timeout(timeoutMs).emitWithAck(event, ...wire(params));
+        answer = await socket.timeout(timeoutMs).emitWithAck(event, ...wireArgs(params));
       } catch (error) {
         // With a timeout, emitWithAck rejects only when the ack did not come in time.
         throw new AckTimeoutError(event, timeoutMs, { cause: error });
       }
       if (!validate) return answer;
+      const reply = (await loaded()).receive[event]?.reply;
+      if (reply === undefined) return answer;
       const checked = await checkValueAsync(reply, answer);
       if (!checked.ok) throw new ReplyValidationError(event, checked.issues, answer);
       return checked.value;
@@ -130,34 +177,43 @@ export function createClient<C extends NamespaceContract, V extends boolean = fa
     socket.off(event, wrapper);
   };
 
-  const outbound = (event: string): OutboundOperationContract => {
-    const op = Object.hasOwn(contract.send, event) ? contract.send[event] : undefined;
-    if (op === undefined) {
+  const outbound = (event: string): void => {
+    if (!Object.hasOwn(wire.send, event)) {
       throw new TypeError(
-        `"${event}" is not a server event of ${contract.namespace}; ` +
-          `its server events are: ${Object.keys(contract.send).join(', ') || '(none)'}`,
+        `"${event}" is not a server event of ${wire.namespace}; ` +
+          `its server events are: ${Object.keys(wire.send).join(', ') || '(none)'}`,
       );
     }
-    return op;
+  };
+
+  /** The arguments to deliver, checked against the schemas; `undefined` when they are invalid (reported). */
+  const checkedArgs = (
+    full: NamespaceContract,
+    event: string,
+    received: unknown[],
+  ): unknown[] | undefined => {
+    const op = full.send[event]!;
+    const checked = checkArgs(op, received, false);
+    if (!checked.ok) {
+      const error = new InboundValidationError(event, checked.issues, received);
+      if (options.onInvalid === undefined) throw error;
+      options.onInvalid(error);
+      return undefined;
+    }
+    return op.args === 'none' ? [] : op.args === 'value' ? [checked.value] : (checked.value as unknown[]);
   };
 
   const subscribe = (event: string, listener: AnyListener, once: boolean): (() => void) => {
-    const op = outbound(event);
-    const wrapper: AnyListener = (...received) => {
-      let delivered = received;
-      if (validate) {
-        const checked = checkArgs(op, received, false);
-        if (!checked.ok) {
-          const error = new InboundValidationError(event, checked.issues, received);
-          if (options.onInvalid === undefined) throw error;
-          options.onInvalid(error);
-          return;
-        }
-        delivered =
-          op.args === 'none' ? [] : op.args === 'value' ? [checked.value] : (checked.value as unknown[]);
-      }
+    outbound(event);
+    const deliver = (args: unknown[] | undefined): void => {
+      if (args === undefined) return;
       if (once) remove(event, listener, wrapper);
-      listener(...delivered);
+      listener(...args);
+    };
+    const wrapper: AnyListener = (...received) => {
+      if (!validate) return deliver(received);
+      if (schemas !== undefined) return deliver(checkedArgs(schemas, event, received));
+      void loaded().then((full) => deliver(checkedArgs(full, event, received)));
     };
     let byListener = registry.get(event);
     if (byListener === undefined) {
@@ -179,10 +235,10 @@ export function createClient<C extends NamespaceContract, V extends boolean = fa
     },
   };
   const client: Record<string, unknown> = { ...base };
-  for (const [event, op] of Object.entries(contract.receive)) {
+  for (const [event, op] of Object.entries(wire.receive)) {
     if (RESERVED.has(op.method) || Object.hasOwn(client, op.method)) {
       throw new TypeError(
-        `createClient(${contract.namespace}): the method name "${op.method}" of "${event}" is taken ` +
+        `createClient(${wire.namespace}): the method name "${op.method}" of "${event}" is taken ` +
           '(socket, on, off, once, or another operation); rename it in the contract',
       );
     }
