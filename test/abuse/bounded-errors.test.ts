@@ -25,8 +25,11 @@ function nextEvent(socket: Socket, event: string): Promise<unknown[]> {
   });
 }
 
-/** 20,000 wrong items: about 100 KiB of request, one fault per item. */
-const manyWrongIds = Array.from({ length: 20_000 }, (_, i) => i);
+/**
+ * 400 wrong items, one fault each: within the lists' `maxItems` (500), so each item is checked and reported.
+ * (A longer list is refused whole, with one issue, by its `maxItems`.)
+ */
+const manyWrongIds = Array.from({ length: 400 }, (_, i) => i);
 
 describe('a request with thousands of faults', () => {
   it('gets an error event of bounded size (/messenger mark_read, no ack)', async () => {
@@ -36,6 +39,7 @@ describe('a request with thousands of faults', () => {
     const [payload] = await error;
     const size = JSON.stringify(payload).length;
     expect(payload).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(size).toBeGreaterThan(1000);
     expect(size).toBeLessThan(8 * 1024);
     expect((payload as { message: string }).message).toContain(`only the first ${MAX_ISSUES} are listed`);
   });
@@ -57,5 +61,19 @@ describe('a request with thousands of faults', () => {
       ok: boolean;
     };
     expect(ok.ok).toBe(true);
+  });
+});
+
+it('refuses a list over its maxItems with one issue, whatever its items', async () => {
+  const alice = await t.connect('/messenger', 'alice');
+  const error = nextEvent(alice, 'error');
+  alice.emit('mark_read', {
+    conversationId: 'alice-bob',
+    messageIds: Array.from({ length: 20_000 }, (_, i) => i),
+  });
+  const [payload] = (await error) as [{ code: string; message: string }];
+  expect(payload).toEqual({
+    code: 'VALIDATION_FAILED',
+    message: 'invalid payload for "mark_read": messageIds: Too big: expected array to have <=500 items',
   });
 });
