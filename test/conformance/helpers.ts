@@ -41,7 +41,8 @@ export async function conformance(
     ir,
     fixtures,
     secret: TEST_SECRET,
-    timeoutMs: 1000,
+    // Generous: only a failing case waits this long, and the test machine may be loaded (CI runs files in parallel).
+    timeoutMs: 3000,
     quietMs: 60,
     ...options,
   });
