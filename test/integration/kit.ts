@@ -89,22 +89,35 @@ export async function connectAs(
 }
 
 /**
+ * Resolves once the server has processed the disconnect of `socket` (a socket the kit opened), however it comes:
+ * `socket.disconnect()`, a cut transport, the server's own. Presence and last seen are stored by then.
+ */
+export function serverDrops(socket: Socket): Promise<void> {
+  const where = opened.get(socket);
+  if (!where) throw new Error('serverDrops: a socket the kit did not open');
+  const atServer =
+    socket.id === undefined ? undefined : where.server.server.io.of(where.namespace).sockets.get(socket.id);
+  if (!atServer) return where.server.server.chat.settled();
+  return new Promise<unknown>((resolve) => atServer.once('disconnect', resolve)).then(() =>
+    where.server.server.chat.settled(),
+  );
+}
+
+/** Closes one socket (a tab) and waits until the server has processed it. */
+export async function closeSocket(socket: Socket): Promise<void> {
+  const dropped = serverDrops(socket);
+  socket.disconnect();
+  await dropped;
+}
+
+/**
  * Disconnects every socket the kit opened and waits until each server has processed the disconnects
  * (presence, last seen), so the next test starts from everyone offline.
  */
 export async function closeAll(): Promise<void> {
-  const servers = new Set<TestServer>();
-  const gone: Promise<unknown>[] = [];
-  for (const [socket, { server, namespace }] of opened) {
-    const atServer =
-      socket.id === undefined ? undefined : server.server.io.of(namespace).sockets.get(socket.id);
-    if (atServer) gone.push(new Promise((resolve) => atServer.once('disconnect', resolve)));
-    socket.disconnect();
-    servers.add(server);
-  }
-  opened.clear();
-  await Promise.all(gone);
-  await Promise.all([...servers].map((server) => server.server.chat.settled()));
+  const sockets = [...opened.keys()];
+  await Promise.all(sockets.map(closeSocket));
+  for (const socket of sockets) opened.delete(socket);
 }
 
 /** Every event a socket receives while `watch` runs, for the message of a test that failed waiting. */
