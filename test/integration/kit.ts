@@ -60,6 +60,12 @@ export async function socketAs(
   return socket;
 }
 
+/** Has `closeAll` close a socket a test made itself (the seeds' own client code does). */
+export function track<S extends Socket>(server: TestServer, namespace: string, socket: S): S {
+  opened.set(socket, { server, namespace });
+  return socket;
+}
+
 /** Connects `socket`: resolves on `connect`, rejects with the `connect_error`. */
 export function connected(socket: Socket): Promise<Socket> {
   return new Promise((resolve, reject) => {
