@@ -178,6 +178,15 @@ export function nextEvent<T = unknown>(
   });
 }
 
+/**
+ * The one fixed wait of the kit, for absences only: something that must not happen cannot be awaited, only
+ * watched for a bounded time. Call it once the action has been handled (its ack, or the event that must come,
+ * is back), so the window covers the fan-out and not the action.
+ */
+export function quietWindow(windowMs = QUIET_MS): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, windowMs));
+}
+
 export interface Recording<T> {
   /** Every matching payload so far, in order of arrival. */
   readonly got: T[];
@@ -216,8 +225,7 @@ export function collect<T = unknown>(
     events: () => [...names],
     stop,
     async after(windowMs = QUIET_MS) {
-      // The only fixed wait of the kit: an absence cannot be awaited, only watched for a bounded time.
-      await new Promise((resolve) => setTimeout(resolve, windowMs));
+      await quietWindow(windowMs);
       stop();
       return got;
     },
@@ -252,18 +260,25 @@ export async function emitAck<T = unknown>(socket: Socket, event: string, ...arg
   }
 }
 
+/** What every dialect's error event carries at least. */
+export interface WireError {
+  code: string;
+  message: string;
+  [field: string]: unknown;
+}
+
 /**
  * The error event (`error` unless said otherwise) that emitting `event` causes: the runtime acks an event
  * without a reply once it has handled it (after any error event), so the ack bounds the wait.
  */
-export async function errorOf<T = unknown>(
+export async function errorOf<T = WireError>(
   socket: Socket,
   event: string,
-  args: unknown[],
+  payload: unknown,
   errorEvent = 'error',
 ): Promise<T> {
   const error = nextEvent<T>(socket, errorEvent);
-  await emitAck(socket, event, ...args);
+  await emitAck(socket, event, payload);
   return error;
 }
 
