@@ -126,20 +126,20 @@ export async function closeAll(): Promise<void> {
   for (const socket of sockets) opened.delete(socket);
 }
 
-/** Every event a socket receives while `watch` runs, for the message of a test that failed waiting. */
+/** The socket under a typed client, or the socket itself. */
+function underlying(source: Listenable): Socket {
+  return 'socket' in source ? (source as { socket: Socket }).socket : (source as Socket);
+}
+
+/** Every event a socket receives meanwhile, for the message of a test that failed waiting. */
 function arrivals(source: Listenable): { seen: () => string; stop: () => void } {
-  const socket: Socket | undefined =
-    'socket' in source
-      ? (source as { socket: Socket }).socket
-      : 'onAny' in source
-        ? (source as Socket)
-        : undefined;
+  const socket = underlying(source);
   const got: string[] = [];
   const on = (event: string, ...args: unknown[]) => got.push(`${event} ${brief(args)}`);
-  socket?.onAny(on);
+  socket.onAny(on);
   return {
     seen: () => (got.length === 0 ? 'nothing arrived' : `arrived instead: ${got.join('; ')}`),
-    stop: () => socket?.offAny(on),
+    stop: () => socket.offAny(on),
   };
 }
 
@@ -199,7 +199,7 @@ export interface Recording<T> {
   after(windowMs?: number): Promise<T[]>;
 }
 
-/** Records `events` on `source` from now on (first arguments, those that match `where`). */
+/** Records `events` (`'*'`: every event) on `source` from now on: first arguments, those that match `where`. */
 export function collect<T = unknown>(
   source: Listenable,
   events: string | string[],
@@ -207,12 +207,18 @@ export function collect<T = unknown>(
 ): Recording<T> {
   const got: T[] = [];
   const names: string[] = [];
+  const record = (event: string, payload: T) => {
+    if (where && !where(payload)) return;
+    got.push(payload);
+    names.push(event);
+  };
   const listeners = [events].flat().map((event) => {
-    const on = (payload: T) => {
-      if (where && !where(payload)) return;
-      got.push(payload);
-      names.push(event);
-    };
+    if (event === '*') {
+      const socket = underlying(source);
+      socket.onAny(record);
+      return () => socket.offAny(record);
+    }
+    const on = (payload: T) => record(event, payload);
     source.on(event, on);
     return () => source.off(event, on);
   });
