@@ -1,21 +1,67 @@
 /**
- * The client side of every integration test: sockets of a user on a namespace of a test server, and ways to
- * wait for what the server must do. Tests wait for events, acks and state, never for time: the machine is
- * shared and a fixed pause is either too short (flaky) or too long (slow). The one exception is an absence
- * ("nothing arrives"), which cannot be awaited: `collect(...).after()` and `expectQuiet` watch for it over a
- * bounded window, opened once the action has been handled (its ack came back), so the window measures the
- * server's fan-out, not the action.
+ * What every integration test uses: a real server on port 0 with its own data folder, sockets of a user on one
+ * of its namespaces, and ways to wait for what the server must do. Tests wait for events, acks and state, never
+ * for time: the machine is shared and a fixed pause is either too short (flaky) or too long (slow). The one
+ * exception is an absence ("nothing arrives"), which cannot be awaited: `quietWindow` (through `expectQuiet` or
+ * `collect(...).after()`) watches for it over a bounded window, opened once the action has been handled (its
+ * ack came back), so the window measures the server's fan-out, not the action.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { expect, vi } from 'vitest';
-import type { TestServer } from './helpers.js';
-
-export { SECRET, startTestServer, type TestServer } from './helpers.js';
+import { type RunningServer, type ServerOptions, startServer } from '../../server/app.js';
+import { createLogger } from '../../server/log.js';
 
 /** How long something that must happen may take on a loaded machine. */
 export const ARRIVAL_MS = 5000;
 /** How long to watch for something that must not happen, after the action was handled. */
 export const QUIET_MS = 300;
+
+const RATE_CLASSES = ['message', 'typing', 'reaction', 'call', 'broadcast'];
+
+export const SECRET = 'integration-test-secret-0123456789abcdef';
+
+export interface TestServer {
+  server: RunningServer;
+  dataDir: string;
+  /** `connectAs(this, namespace, user, options)`. */
+  connect(namespace: string, user: string | null, options?: ConnectOptions): Promise<Socket>;
+  /** Start a new server on the same data folder (a restart). */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(options: ServerOptions = {}): Promise<TestServer> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-it-'));
+  const settings: ServerOptions = {
+    port: 0,
+    dataDir,
+    auth: { JWT_SECRET: SECRET },
+    logger: createLogger({ level: 'silent' }),
+    // Tests send as the same few users in quick succession: limits that cannot run out, unless a test (about
+    // rate limits) passes its own domain options.
+    domain: {
+      rateLimits: Object.fromEntries(RATE_CLASSES.map((c) => [c, { burst: 10_000, perSecond: 10_000 }])),
+    },
+    ...options,
+  };
+  const t: TestServer = {
+    server: await startServer(settings),
+    dataDir,
+    connect: (namespace, user, options) => connectAs(t, namespace, user, options),
+    async restart() {
+      await t.server.close();
+      t.server = await startServer(settings);
+    },
+    async close() {
+      await t.server.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+  return t;
+}
 
 /** Something to listen on: a `socket.io-client` socket, or a generated typed client (which has `.socket`). */
 export interface Listenable {
