@@ -334,7 +334,7 @@ export async function errorOf<T = WireError>(
   return error;
 }
 
-/** Resolves once `check` holds (or returns without throwing); fails after `ARRIVAL_MS` naming `what`. */
+/** Resolves once `check` holds (polled: server state no event announces); fails after `ARRIVAL_MS` naming `what`. */
 export async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
   await vi.waitFor(
     async () => {
