@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestServer } from '../integration/helpers.js';
+import type { TestServer } from '../integration/kit.js';
 import { startConformanceServer, TEST_SECRET } from './helpers.js';
 
 const root = path.resolve(import.meta.dirname, '../..');

@@ -3,7 +3,7 @@ import { compile, type IRDocument } from '../../codegen/index.js';
 import { type FixtureFile, loadFixtures } from '../../conformance/fixtures.js';
 import { type ConformanceOptions, type ConformanceReport, runConformance } from '../../conformance/index.js';
 import type { RunningServer, ServerOptions } from '../../server/app.js';
-import { startTestServer, type TestServer } from '../integration/helpers.js';
+import { startTestServer, type TestServer } from '../integration/kit.js';
 
 export const TEST_SECRET = 'conformance-test-secret';
 

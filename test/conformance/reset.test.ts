@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SeedData } from '../../conformance/fixtures.js';
 import { ResetFailedError, ResetUnavailableError, resetServer } from '../../conformance/reset.js';
 import { seedDemo } from '../../server/store/seed.js';
-import { startTestServer, type TestServer } from '../integration/helpers.js';
+import { connectAs, startTestServer, type TestServer } from '../integration/kit.js';
 import { type Backend, backends, openTestStore, requirePostgresTest } from '../server/helpers.js';
 import { TEST_SECRET } from './helpers.js';
 
@@ -67,7 +67,7 @@ describe('the reset hook', () => {
 
   it('closes every socket, forgets what is in memory, and loads exactly the fixture', async () => {
     const { chat, store, auth } = t.server;
-    const alice = await t.connect('/messenger', 'alice');
+    const alice = await connectAs(t, '/messenger', 'alice');
     const closed = new Promise<string>((resolve) => alice.once('disconnect', resolve));
     await chat.domain.typing.start('alice', 'general', alice.id);
     while (chat.domain.rateLimiter.take('alice', 'message').allowed);

@@ -8,7 +8,7 @@
  */
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   type CanonicalClient,
@@ -16,10 +16,20 @@ import {
   createCanonicalClient,
 } from '../../generated/canonical/client.gen.js';
 import { createMessengerClient } from '../../generated/messenger/client.gen.js';
-import { startTestServer, type TestServer } from './helpers.js';
-
-const ARRIVAL_MS = 4000;
-const QUIET_MS = 300;
+import {
+  closeAll,
+  closeSocket,
+  collect,
+  connectAs,
+  connected,
+  emitAck,
+  expectQuiet,
+  nextEvent,
+  socketAs,
+  startTestServer,
+  type TestServer,
+  until,
+} from './kit.js';
 
 type Events = CanonicalServerListeners;
 type PayloadOf<E extends keyof Events> = Parameters<Events[E]>[0];
@@ -28,52 +38,23 @@ type Ack =
   | { ok: false; error: { code: string; message: string; issues?: unknown } };
 
 let t: TestServer;
-/** Sockets this file opened itself (the helper closes its own). */
-const opened: Socket[] = [];
 
 const client = async (user: string, server: TestServer = t) =>
-  createCanonicalClient(await server.connect('/', user), { validate: true });
+  createCanonicalClient(await connectAs(server, '/', user), { validate: true });
 
-/** The next `event` on `c` that matches, or a rejection after `ms`. */
-function waitFor<E extends keyof Events>(
+/** The next `event` on `c` that matches. */
+const waitFor = <E extends keyof Events>(
   c: CanonicalClient,
   event: E,
-  match: (payload: PayloadOf<E>) => boolean = () => true,
-  ms = ARRIVAL_MS,
-): Promise<PayloadOf<E>> {
-  return new Promise((resolve, reject) => {
-    const listener = ((payload: PayloadOf<E>) => {
-      if (!match(payload)) return;
-      clearTimeout(timer);
-      off();
-      resolve(payload);
-    }) as Events[E];
-    const off = c.on(event, listener);
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`no matching "${event}" within ${ms} ms`));
-    }, ms);
-  });
-}
+  where?: (payload: PayloadOf<E>) => boolean,
+) => nextEvent<PayloadOf<E>>(c, event, { where });
 
-/** Every matching `event` on `c` within `ms` (to check that nothing, or only so much, arrives). */
-function gather<E extends keyof Events>(
+/** Records the matching `event`s on `c` from now on (`after()` reads them once the quiet window has passed). */
+const gather = <E extends keyof Events>(
   c: CanonicalClient,
   event: E,
-  match: (payload: PayloadOf<E>) => boolean = () => true,
-  ms = QUIET_MS,
-): Promise<PayloadOf<E>[]> {
-  const got: PayloadOf<E>[] = [];
-  const off = c.on(event, ((payload: PayloadOf<E>) => {
-    if (match(payload)) got.push(payload);
-  }) as Events[E]);
-  return new Promise((resolve) =>
-    setTimeout(() => {
-      off();
-      resolve(got);
-    }, ms),
-  );
-}
+  where?: (payload: PayloadOf<E>) => boolean,
+) => collect<PayloadOf<E>>(c, event, { where });
 
 /** The data of a successful ack (fails the test with the error otherwise). */
 function okData<A extends Ack>(ack: A): Extract<A, { ok: true }>['data'] {
@@ -88,29 +69,6 @@ function failure(ack: Ack, code: string) {
   expect(ack.error.code).toBe(code);
   expect(ack.error.message.length).toBeGreaterThan(0);
   return ack.error;
-}
-
-/** A raw socket on `/`, not yet connected, so listeners can be attached before the handshake. */
-async function rawSocket(server: TestServer, user: string | null, via: 'auth' | 'query' = 'auth') {
-  const token = user ? await server.server.auth.issueToken!(user) : undefined;
-  const socket = io(`${server.server.url}/`, {
-    ...(token && via === 'auth' ? { auth: { token } } : {}),
-    ...(token && via === 'query' ? { query: { token } } : {}),
-    transports: ['websocket'],
-    forceNew: true,
-    reconnection: false,
-    autoConnect: false,
-  });
-  opened.push(socket);
-  return socket;
-}
-
-function connected(socket: Socket): Promise<void> {
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', reject);
-    socket.connect();
-  });
 }
 
 let unique = 0;
@@ -136,7 +94,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  for (const socket of opened) socket.disconnect();
+  await closeAll();
   await t.close();
 });
 
@@ -145,7 +103,7 @@ describe('/: handshake and session', () => {
     ['no token', undefined],
     ['a token with a bad signature', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl'],
   ])('refuses %s with connect_error UNAUTHENTICATED', async (_name, token) => {
-    const error = (await t.connect('/', null, { token }).catch((e: unknown) => e)) as Error & {
+    const error = (await connectAs(t, '/', null, { token }).catch((e: unknown) => e)) as Error & {
       data?: { code: string; message: string };
     };
     expect(error).toBeInstanceOf(Error);
@@ -154,7 +112,7 @@ describe('/: handshake and session', () => {
   });
 
   it('greets an accepted socket with session:ready before any other event: profile, rooms, unread counts', async () => {
-    const socket = await rawSocket(t, 'alice');
+    const socket = await socketAs(t, '/', 'alice');
     const events: string[] = [];
     socket.onAny((event: string) => events.push(event));
     const ready = new Promise<PayloadOf<'session:ready'>>((resolve) => socket.once('session:ready', resolve));
@@ -184,7 +142,7 @@ describe('/: handshake and session', () => {
     const receipts = t.server.chat.domain.receipts;
     const spy = vi.spyOn(receipts, 'unreadCounts').mockRejectedValueOnce(new Error('disk on fire'));
     try {
-      const error = await connected(await rawSocket(t, 'grace')).then(
+      const error = await connected(await socketAs(t, '/', 'grace')).then(
         () => undefined,
         (e: Error & { data?: unknown }) => e,
       );
@@ -197,14 +155,14 @@ describe('/: handshake and session', () => {
       spy.mockRestore();
     }
     // The next attempt, with the store answering again, is welcomed.
-    const socket = await rawSocket(t, 'grace');
+    const socket = await socketAs(t, '/', 'grace');
     const ready = new Promise<PayloadOf<'session:ready'>>((resolve) => socket.once('session:ready', resolve));
     await connected(socket);
     expect((await ready).user.id).toBe('grace');
   });
 
   it('takes the token from the query string too', async () => {
-    const socket = await rawSocket(t, 'bob', 'query');
+    const socket = await socketAs(t, '/', 'bob', { via: 'query' });
     const ready = new Promise<PayloadOf<'session:ready'>>((resolve) => socket.once('session:ready', resolve));
     await connected(socket);
     expect((await ready).user.id).toBe('bob');
@@ -223,7 +181,7 @@ describe('/: system and errors', () => {
     const error = waitFor(alice, 'error', (e) => e.event === 'chat:send');
     (alice.socket as unknown as Socket).emit('chat:send');
     expect(await error).toMatchObject({ code: 'VALIDATION_FAILED', event: 'chat:send', issues: [] });
-    const ack = (await (alice.socket as unknown as Socket).timeout(3000).emitWithAck('chat:send', {})) as Ack;
+    const ack = (await emitAck(alice.socket, 'chat:send', {})) as Ack;
     expect(failure(ack, 'VALIDATION_FAILED').message).toMatch(/unknown event "chat:send"/);
   });
 
@@ -298,9 +256,9 @@ describe('/: rooms', () => {
   it('creates a private channel: owner, members subscribed and told, outsiders not', async () => {
     const name = uniqueName('support');
     const isIt = (e: PayloadOf<'room:member_joined'>) => e.room.name === name;
-    const atBob = gather(bob, 'room:member_joined', isIt, 1500);
-    const atAlice = gather(alice, 'room:member_joined', isIt, 1500);
-    const atCarol = gather(carol, 'room:member_joined', isIt, 1500);
+    const atBob = gather(bob, 'room:member_joined', isIt);
+    const atAlice = gather(alice, 'room:member_joined', isIt);
+    const atCarol = gather(carol, 'room:member_joined', isIt);
     const { room, created } = okData(
       await alice.roomCreate({
         kind: 'channel',
@@ -313,9 +271,10 @@ describe('/: rooms', () => {
     expect(created).toBe(true);
     expect(room).toMatchObject({ kind: 'channel', name, private: true, createdBy: 'alice', topic: null });
     // One member_joined per member, to every member's sockets.
-    expect((await atBob).map((e) => e.user.id).sort()).toEqual(['alice', 'bob']);
-    expect((await atAlice).map((e) => e.user.id).sort()).toEqual(['alice', 'bob']);
-    expect(await atCarol).toEqual([]);
+    await until(() => atBob.got.length >= 2 && atAlice.got.length >= 2, 'two member_joined at bob and alice');
+    expect((await atBob.after()).map((e) => e.user.id).sort()).toEqual(['alice', 'bob']);
+    expect((await atAlice.after()).map((e) => e.user.id).sort()).toEqual(['alice', 'bob']);
+    expect(await atCarol.after()).toEqual([]);
     const owner = (await t.server.chat.domain.rooms.members('alice', room.id)).find(
       (m) => m.user.id === 'alice',
     );
@@ -329,16 +288,17 @@ describe('/: rooms', () => {
     okData(await alice.messageSend({ roomId: room.id, content: 'welcome to support' }));
     expect((await bobGets).message.content).toBe('welcome to support');
     expect((await bobTabGets).message.content).toBe('welcome to support');
-    expect(await carolGets).toEqual([]);
+    expect(await carolGets.after()).toEqual([]);
   });
 
   it('returns the existing direct conversation, and refuses a taken name or an invalid kind', async () => {
     const direct = okData(await alice.roomCreate({ kind: 'direct', members: ['bob'] }));
     expect(direct).toMatchObject({ created: false, room: { id: 'alice-bob' } });
     failure(await alice.roomCreate({ kind: 'channel', name: 'general' }), 'CONFLICT');
-    const raw = (await (alice.socket as unknown as Socket)
-      .timeout(3000)
-      .emitWithAck('room:create', { kind: 'bogus', name: 'x' })) as Ack;
+    const raw = (await emitAck(alice.socket, 'room:create', {
+      kind: 'bogus',
+      name: 'x',
+    })) as Ack;
     const error = failure(raw, 'VALIDATION_FAILED');
     expect(error.issues).toEqual([expect.objectContaining({ path: ['kind'] })]);
   });
@@ -357,7 +317,7 @@ describe('/: rooms', () => {
     // The same value again changes nothing and tells nobody.
     const quiet = gather(bob, 'room:updated', (e) => e.roomId === 'general');
     expect(okData(await carol.roomUpdate({ roomId: 'general', topic })).changes).toEqual({});
-    expect(await quiet).toEqual([]);
+    expect(await quiet.after()).toEqual([]);
   });
 
   it("joins an open room: every one of the joiner's tabs is subscribed and the members are told once", async () => {
@@ -374,7 +334,7 @@ describe('/: rooms', () => {
     // Joining again changes nothing and tells nobody.
     const quiet = gather(carol, 'room:member_joined', (e) => e.roomId === room.id);
     expect(okData(await bob.roomJoin({ roomId: room.id })).joined).toBe(false);
-    expect(await quiet).toEqual([]);
+    expect(await quiet.after()).toEqual([]);
   });
 
   it('refuses to join a private room or a missing one', async () => {
@@ -405,7 +365,7 @@ describe('/: rooms', () => {
     await atBobTab;
     const quiet = gather(bobTab, 'message:created', (e) => e.roomId === room.id);
     okData(await carol.messageSend({ roomId: room.id, content: 'bob is gone' }));
-    expect(await quiet).toEqual([]);
+    expect(await quiet.after()).toEqual([]);
     expect(okData(await bob.roomLeave({ roomId: room.id })).left).toBe(false);
     failure(await bob.roomLeave({ roomId: 'alice-bob' }), 'FORBIDDEN');
   });
@@ -476,24 +436,20 @@ describe('/: messages', () => {
     expect((await t.server.chat.domain.messages.get('alice', message.id)).content).toBe(content);
     expect(await atBob).toEqual({ roomId: 'alice-bob', message });
     expect(await atTab).toEqual({ roomId: 'alice-bob', message });
-    expect(await atCarol).toEqual([]);
+    expect(await atCarol.after()).toEqual([]);
   });
 
   it('makes a retried send idempotent: one stored message, one announcement, the same message acked', async () => {
     const clientMessageId = `cm-${uniqueName('retry')}`;
     const before = await t.server.chat.domain.messages.history('alice', 'alice-bob', { limit: 100 });
-    const announced = gather(
-      bob,
-      'message:created',
-      (e) => e.message.clientMessageId === clientMessageId,
-      1500,
-    );
+    const announced = gather(bob, 'message:created', (e) => e.message.clientMessageId === clientMessageId);
     const first = okData(await alice.messageSend({ roomId: 'alice-bob', content: 'once', clientMessageId }));
     const second = okData(await alice.messageSend({ roomId: 'alice-bob', content: 'once', clientMessageId }));
     expect(first.duplicate).toBe(false);
     expect(second.duplicate).toBe(true);
     expect(second.message).toEqual(first.message);
-    expect(await announced).toHaveLength(1);
+    await until(() => announced.got.length >= 1, 'the announcement');
+    expect(await announced.after()).toHaveLength(1);
     const after = await t.server.chat.domain.messages.history('alice', 'alice-bob', { limit: 100 });
     expect(after.messages.length).toBe(Math.min(100, before.messages.length + 1));
     expect(after.messages.filter((m) => m.clientMessageId === clientMessageId)).toHaveLength(1);
@@ -505,7 +461,7 @@ describe('/: messages', () => {
     const before = await t.server.chat.domain.messages.history('alice', 'alice-bob', { limit: 1 });
     const quiet = gather(bob, 'message:created', (e) => e.message.content === 'sneaky');
     failure(await carol.messageSend({ roomId: 'alice-bob', content: 'sneaky' }), 'FORBIDDEN');
-    expect(await quiet).toEqual([]);
+    expect(await quiet.after()).toEqual([]);
     const after = await t.server.chat.domain.messages.history('alice', 'alice-bob', { limit: 1 });
     expect(after.messages[0]?.id).toBe(before.messages[0]?.id);
   });
@@ -615,7 +571,7 @@ describe('/: messages', () => {
     expect(duplicate).toBe(false);
     expect(copy).toMatchObject({ roomId: 'alice-bob', content: original.content, sender: { id: 'alice' } });
     expect(await atBob).toEqual({ roomId: 'alice-bob', message: copy });
-    expect(await atCarol).toEqual([]);
+    expect(await atCarol.after()).toEqual([]);
     failure(await carol.messageForward({ messageId: original.id, targetRoomId: 'alice-bob' }), 'FORBIDDEN');
   });
 
@@ -644,14 +600,15 @@ describe('/: messages', () => {
     expect(end).toMatchObject({ messages: [], hasMore: false, cursor: seqs[4] });
 
     failure(await carol.messageHistory({ roomId: 'alice-bob' }), 'FORBIDDEN');
-    const raw = (await (bob.socket as unknown as Socket)
-      .timeout(3000)
-      .emitWithAck('message:history', { roomId: room.id, limit: 101 })) as Ack;
+    const raw = (await emitAck(bob.socket, 'message:history', {
+      roomId: room.id,
+      limit: 101,
+    })) as Ack;
     expect(failure(raw, 'VALIDATION_FAILED').issues).toEqual([expect.objectContaining({ path: ['limit'] })]);
   });
 
   it('catches up after a reconnect on everything created, edited or deleted meanwhile', async () => {
-    const socket = await t.connect('/', 'alice');
+    const socket = await connectAs(t, '/', 'alice');
     const { message: old } = okData(
       await bob.messageSend({ roomId: 'alice-bob', content: 'before the tunnel' }),
     );
@@ -666,7 +623,7 @@ describe('/: messages', () => {
     okData(await bob.messageEdit({ messageId: old.id, content: 'before the tunnel (edited)' }));
     okData(await bob.messageDelete({ messageId: doomed.id }));
 
-    const back = createCanonicalClient(await t.connect('/', 'alice'), { validate: true });
+    const back = createCanonicalClient(await connectAs(t, '/', 'alice'), { validate: true });
     const caught = okData(await back.messageCatchUp({ cursor }));
     expect(caught.messages.map((m) => m.id)).toEqual([fresh.id, old.id, doomed.id]);
     expect(caught.messages[1]).toMatchObject({ content: 'before the tunnel (edited)' });
@@ -715,7 +672,7 @@ describe('/: reactions, receipts, typing', () => {
     });
     const quiet = gather(bob, 'reaction:updated', (e) => e.messageId === message.id);
     expect(okData(await alice.reactionAdd({ messageId: message.id, emoji: '👍' })).changed).toBe(false);
-    expect(await quiet).toEqual([]);
+    expect(await quiet.after()).toEqual([]);
     const removed = waitFor(
       bob,
       'reaction:updated',
@@ -724,9 +681,10 @@ describe('/: reactions, receipts, typing', () => {
     expect(okData(await alice.reactionRemove({ messageId: message.id, emoji: '👍' })).reactions).toEqual([]);
     expect((await removed).reactions).toEqual([]);
     failure(await carol.reactionAdd({ messageId: message.id, emoji: '👍' }), 'FORBIDDEN');
-    const raw = (await (alice.socket as unknown as Socket)
-      .timeout(3000)
-      .emitWithAck('reaction:add', { messageId: message.id, emoji: 'two words' })) as Ack;
+    const raw = (await emitAck(alice.socket, 'reaction:add', {
+      messageId: message.id,
+      emoji: 'two words',
+    })) as Ack;
     failure(raw, 'VALIDATION_FAILED');
   });
 
@@ -757,7 +715,7 @@ describe('/: reactions, receipts, typing', () => {
     expect((await t.server.chat.domain.receipts.unreadCounts('bob'))['alice-bob']).toBe(0);
 
     failure(await carol.receiptMarkRead({ roomId: 'alice-bob' }), 'FORBIDDEN');
-    const raw = (await (bob.socket as unknown as Socket).timeout(3000).emitWithAck('receipt:mark_read', {
+    const raw = (await emitAck(bob.socket, 'receipt:mark_read', {
       roomId: 'alice-bob',
       upToMessageId: two.id,
       messageIds: [one.id],
@@ -774,8 +732,8 @@ describe('/: reactions, receipts, typing', () => {
       userIds: ['alice'],
     });
     expect((await atBob).users).toEqual([expect.objectContaining({ id: 'alice', displayName: 'Alice' })]);
-    expect(await atTab).toEqual([]);
-    expect(await atCarol).toEqual([]);
+    expect(await atTab.after()).toEqual([]);
+    expect(await atCarol.after()).toEqual([]);
     const stopped = waitFor(bob, 'typing:updated', (e) => e.roomId === 'alice-bob' && e.users.length === 0);
     expect(okData(await alice.typingStop({ roomId: 'alice-bob' })).userIds).toEqual([]);
     await stopped;
@@ -815,23 +773,25 @@ describe('/: presence, files, broadcasts', () => {
     expect(await atBob).toEqual(presence);
     await atTab;
     okData(await alice.presenceSet({ status: 'online', statusMessage: null }));
-    const raw = (await (alice.socket as unknown as Socket)
-      .timeout(3000)
-      .emitWithAck('presence:set', { status: 'asleep' })) as Ack;
+    const raw = (await emitAck(alice.socket, 'presence:set', {
+      status: 'asleep',
+    })) as Ack;
     failure(raw, 'VALIDATION_FAILED');
   });
 
   it('answers who is online with connection counts, and announces first and last connections only', async () => {
     await t.server.chat.domain.users.ensure('erin');
     const online = waitFor(carol, 'presence:updated', (e) => e.userId === 'erin' && e.status === 'online');
-    const erin1 = await t.connect('/', 'erin');
+    const erin1 = await connectAs(t, '/', 'erin');
     expect(await online).toMatchObject({ connectionCount: 1, lastSeen: null });
-    const erin2 = await t.connect('/', 'erin');
+    const erin2 = await connectAs(t, '/', 'erin');
     const { users } = okData(await carol.presenceQuery());
     expect(users.find((u) => u.userId === 'erin')).toMatchObject({ status: 'online', connectionCount: 2 });
-    const quiet = gather(carol, 'presence:updated', (e) => e.userId === 'erin', 400);
-    erin1.disconnect();
-    expect(await quiet).toEqual([]);
+    const quiet = expectQuiet(carol, 'presence:updated', {
+      where: (e: { userId: string }) => e.userId === 'erin',
+    });
+    await closeSocket(erin1);
+    await quiet.verify();
     const offline = waitFor(carol, 'presence:updated', (e) => e.userId === 'erin' && e.status === 'offline');
     erin2.disconnect();
     const event = await offline;
@@ -858,7 +818,7 @@ describe('/: presence, files, broadcasts', () => {
       uploadedBy: { id: 'bob' },
     });
     expect(await atAlice).toEqual(file);
-    expect(await atCarol).toEqual([]);
+    expect(await atCarol.after()).toEqual([]);
     failure(await alice.fileAnnounce({ roomId: 'alice-bob', uploadId: upload.id }), 'FORBIDDEN');
     const carols = await t.server.chat.domain.uploads.register('carol', {
       filename: 'c.txt',
@@ -890,7 +850,7 @@ describe('/: presence, files, broadcasts', () => {
     for (const arrival of arrivals) expect(await arrival).toEqual(broadcast);
     const quiet = gather(alice, 'broadcast:received', (e) => e.message === 'Free pizza!');
     failure(await bob.broadcastSend({ message: 'Free pizza!' }), 'FORBIDDEN');
-    expect(await quiet).toEqual([]);
+    expect(await quiet.after()).toEqual([]);
   });
 });
 
@@ -930,7 +890,7 @@ describe('/: calls', () => {
         offer,
       });
     }
-    expect(await notCarol).toEqual([]);
+    expect(await notCarol.after()).toEqual([]);
 
     failure(await carol.callAccept({ callId: call.id, answer }), 'FORBIDDEN');
     failure(await alice.callAccept({ callId: call.id, answer }), 'FORBIDDEN');
@@ -946,7 +906,7 @@ describe('/: calls', () => {
     for (const relay of ice) {
       expect(await relay).toEqual({ callId: call.id, fromUserId: 'alice', toUserId: 'bob', candidate });
     }
-    expect(await notBack).toEqual([]);
+    expect(await notBack.after()).toEqual([]);
     failure(await carol.callIce({ callId: call.id, candidate }), 'FORBIDDEN');
 
     failure(await alice.callInvite({ targetUserId: 'carol', callType: 'audio', offer }), 'CONFLICT');
@@ -971,9 +931,11 @@ describe('/: calls', () => {
   });
 
   it('refuses an invalid offer', async () => {
-    const raw = (await (alice.socket as unknown as Socket)
-      .timeout(3000)
-      .emitWithAck('call:invite', { targetUserId: 'bob', callType: 'hologram', offer })) as Ack;
+    const raw = (await emitAck(alice.socket, 'call:invite', {
+      targetUserId: 'bob',
+      callType: 'hologram',
+      offer,
+    })) as Ack;
     expect(failure(raw, 'VALIDATION_FAILED').issues).toEqual([
       expect.objectContaining({ path: ['callType'] }),
     ]);
@@ -1071,7 +1033,7 @@ describe('/: timers, rate limits and the assistant (a second server with short t
     expect(info).toMatchObject({ event: 'message:send', limit: 2, remaining: 0 });
     expect(info.retryAfterMs).toBeGreaterThan(0);
     expect(info.resetMs).toBeGreaterThanOrEqual(info.retryAfterMs);
-    expect(await quiet).toEqual([]);
+    expect(await quiet.after()).toEqual([]);
   });
 
   it('streams an answer to the asking socket only, with the room as context', async () => {
@@ -1079,14 +1041,14 @@ describe('/: timers, rate limits and the assistant (a second server with short t
     const chunks: PayloadOf<'ai:chunk'>[] = [];
     alice.on('ai:chunk', (c) => chunks.push(c));
     const done = waitFor(alice, 'ai:done');
-    const elsewhere = gather(aliceTab, 'ai:chunk', () => true, 1000);
+    const elsewhere = gather(aliceTab, 'ai:chunk');
     const { streamId } = okData(await alice.aiAsk({ prompt: 'Say hello', roomId: 'alice-bob' }));
     expect(await done).toEqual({ streamId, content: 'Hello, Alice!', stopped: false });
     expect(chunks.map((c) => [c.streamId, c.index, c.delta])).toEqual([
       [streamId, 0, 'Hello'],
       [streamId, 1, ', Alice!'],
     ]);
-    expect(await elsewhere).toEqual([]);
+    expect(await elsewhere.after()).toEqual([]);
     const request = asked.at(-1)!;
     expect(request.messages.at(-1)).toEqual({ role: 'user', content: 'Say hello' });
     expect(request.messages[0]?.content).toMatch(/Hi Bob!/);
@@ -1121,7 +1083,7 @@ describe('/ with --root', () => {
   it('serves the named dialect at / instead of the canonical protocol', async () => {
     const rooted = await startTestServer({ root: '/messenger' });
     try {
-      const socket = await rooted.connect('/', 'alice');
+      const socket = await connectAs(rooted, '/', 'alice');
       const messenger = createMessengerClient(socket, { validate: true });
       const ack = await messenger.sendMessage({
         conversationId: 'alice-bob',
@@ -1129,7 +1091,7 @@ describe('/ with --root', () => {
         type: 'text',
       });
       expect(ack.success).toBe(true);
-      const ping = (await (socket as unknown as Socket).timeout(3000).emitWithAck('system:ping')) as {
+      const ping = (await emitAck(socket, 'system:ping')) as {
         success: boolean;
       };
       expect(ping.success).toBe(false);

@@ -6,7 +6,6 @@
  * stop and its failures; the seed's own "Complete Example"; and one conversation shared with `/messenger`.
  */
 import { Writable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type * as wire from '../../generated/chatterbox/schemas.gen.js';
@@ -14,11 +13,24 @@ import { createMessengerClient } from '../../generated/messenger/client.gen.js';
 import { issueToken } from '../../server/auth/index.js';
 import { createLogger } from '../../server/log.js';
 import { type FakeAi, sseChunk, startFakeAi } from '../server/fake-ai.js';
-import { collect, next, SECRET, startTestServer, type TestServer } from './helpers.js';
+import {
+  closeAll,
+  closeSocket,
+  collect,
+  connectAs,
+  errorOf,
+  expectQuiet,
+  nextEvent,
+  quietWindow,
+  SECRET,
+  emitAck as send,
+  socketAs,
+  startTestServer,
+  type TestServer,
+  track,
+  until,
+} from './kit.js';
 
-/** How long an event may take to arrive, and how long to watch for one that must not (a shared machine). */
-const ARRIVES = 4000;
-const QUIET = 300;
 const KEY = 'sk-chatterbox-test-key-0123456789';
 
 interface WireError {
@@ -30,8 +42,6 @@ let t: TestServer;
 let fake: FakeAi;
 /** Every log line of the server (checked for the API key). */
 const logLines: string[] = [];
-/** Sockets of the running test, closed after it (so presence and subscriptions do not pile up). */
-const opened: Socket[] = [];
 
 beforeAll(async () => {
   fake = await startFakeAi();
@@ -46,65 +56,19 @@ beforeAll(async () => {
     logger: createLogger({ level: 'debug', destination }),
   });
 });
-afterEach(() => {
-  for (const socket of opened.splice(0)) socket.disconnect();
-});
+// Sockets of the running test are closed after it, so presence and subscriptions do not pile up.
+afterEach(closeAll);
 afterAll(async () => {
   await t?.close();
   await fake?.close();
 });
 
 /** A socket whose handshake carries `token`, not connected yet (listeners can be added first). */
-function rawSocket(token: string | undefined, server: TestServer = t): Socket {
-  const socket = io(`${server.server.url}/chatterbox`, {
-    auth: token === undefined ? {} : { token },
-    transports: ['websocket'],
-    forceNew: true,
-    reconnection: false,
-    autoConnect: false,
-  });
-  opened.push(socket);
-  return socket;
-}
+const rawSocket = (token: string | undefined) => socketAs(t, '/chatterbox', null, { token });
 
 /** A connected socket of `user`, once the server has welcomed it (its session is open). */
-async function connect(user: string, server: TestServer = t): Promise<Socket> {
-  const socket = rawSocket(await server.server.auth.issueToken!(user), server);
-  const welcome = next(socket, 'authenticated', ARRIVES);
-  socket.connect();
-  await welcome;
-  return socket;
-}
-
-/**
- * Emits and resolves once the server has handled the event: the runtime answers a client that asks for an ack
- * on an event without a reply (after any error event), so this is also a barrier.
- */
-function send(socket: Socket, event: string, payload: unknown): Promise<unknown> {
-  return socket.timeout(ARRIVES).emitWithAck(event, payload);
-}
-
-/** The error event (`error` unless said otherwise) an emitted event causes. */
-async function errorOf(socket: Socket, event: string, payload: unknown, errorEvent = 'error') {
-  const error = next<WireError & { conversationId?: string }>(socket, errorEvent, ARRIVES);
-  await send(socket, event, payload);
-  return error;
-}
-
-/** Records every `event` from now on; read `got` after the action and a `QUIET` wait. */
-function listen<T = unknown>(socket: Socket, event: string): { got: T[] } {
-  const got: T[] = [];
-  socket.on(event, (payload: T) => got.push(payload));
-  return { got };
-}
-
-async function waitFor(condition: () => boolean, what: string, ms = ARRIVES): Promise<void> {
-  const until = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error(`${what}: not within ${ms} ms`);
-    await sleep(10);
-  }
-}
+const connect = (user: string, server: TestServer = t) =>
+  connectAs(server, '/chatterbox', user, { welcome: 'authenticated' });
 
 let rooms = 0;
 const roomName = () => `lobby-${++rooms}-${Date.now().toString(36)}`;
@@ -113,33 +77,34 @@ const latest = async (roomId: string) => (await t.server.store.listMessages(room
 
 describe('/chatterbox: connection and auth', () => {
   it('welcomes a socket with authenticated as soon as it connects', async () => {
-    const socket = rawSocket(await t.server.auth.issueToken!('alice'));
-    const welcome = next(socket, 'authenticated', ARRIVES);
+    const socket = await rawSocket(await t.server.auth.issueToken!('alice'));
+    const welcome = nextEvent(socket, 'authenticated');
     socket.connect();
     expect(await welcome).toEqual({ userId: 'alice', username: 'alice' });
   });
 
   it('refuses a handshake without a token or with an expired one: no event can be sent unauthenticated', async () => {
     for (const token of [undefined, await issueToken('alice', { secret: SECRET, expiresIn: -10 })]) {
-      const socket = rawSocket(token);
-      const refused = next<Error & { data: WireError }>(socket, 'connect_error', ARRIVES);
-      const welcomed = collect(socket, 'authenticated', QUIET);
+      const socket = await rawSocket(token);
+      const refused = nextEvent<Error & { data: WireError }>(socket, 'connect_error');
+      const welcomed = collect(socket, 'authenticated');
       socket.connect();
       const error = await refused;
       expect(error.message).toMatch(/^Authentication error/);
       expect(error.data.code).toBe('UNAUTHENTICATED');
       expect(socket.connected).toBe(false);
-      expect(await welcomed).toEqual([]);
+      // Refused: no session, so nothing can follow.
+      expect(welcomed.got).toEqual([]);
     }
   });
 
   it('answers auth with a valid token for the same user with authenticated, to the sender only', async () => {
     const [alice, aliceTab] = await Promise.all([connect('alice'), connect('alice')]);
-    const atTab = collect(aliceTab, 'authenticated', QUIET);
-    const answer = next(alice, 'authenticated', ARRIVES);
+    const atTab = expectQuiet(aliceTab, 'authenticated');
+    const answer = nextEvent(alice, 'authenticated');
     alice.emit('auth', { token: await t.server.auth.issueToken!('alice') });
     expect(await answer).toEqual({ userId: 'alice', username: 'alice' });
-    expect(await atTab).toEqual([]);
+    await atTab.verify();
   });
 
   it('answers auth with an invalid, expired or foreign token with unauthorized, keeping the handshake identity', async () => {
@@ -158,7 +123,7 @@ describe('/chatterbox: connection and auth', () => {
     );
     expect(expired).toMatchObject({ code: 'UNAUTHENTICATED', message: expect.stringMatching(/expired/i) });
 
-    const authenticated = collect(alice, 'authenticated', QUIET);
+    const authenticated = expectQuiet(alice, 'authenticated');
     const foreign = await errorOf(
       alice,
       'auth',
@@ -169,11 +134,11 @@ describe('/chatterbox: connection and auth', () => {
       code: 'UNAUTHENTICATED',
       message: expect.stringMatching(/another user/),
     });
-    expect(await authenticated).toEqual([]);
+    await authenticated.verify();
 
     // Still alice: her message is hers.
     await send(alice, 'join-conversation', { conversationId: 'alice-bob' });
-    const mine = next<wire.NewMessagePayload>(alice, 'new-message', ARRIVES);
+    const mine = nextEvent<wire.NewMessagePayload>(alice, 'new-message');
     alice.emit('send-message', { conversationId: 'alice-bob', content: 'still me' });
     expect((await mine).sender).toEqual({ _id: 'alice', username: 'alice' });
   });
@@ -196,17 +161,17 @@ describe('/chatterbox: public rooms', () => {
       connect('bob'),
       connect('carol'),
     ]);
-    const atCarol = listen(carol, 'user-joined-room');
+    const atCarol = collect(carol, 'user-joined-room');
 
-    const aliceJoined = next(alice, 'user-joined-room', ARRIVES);
+    const aliceJoined = nextEvent(alice, 'user-joined-room');
     alice.emit('join-room', { roomName: name });
     expect(await aliceJoined).toEqual({ roomName: name, user: { _id: 'alice', username: 'alice' } });
     const room = await t.server.store.getRoomByName('public', name);
     expect(room).toMatchObject({ kind: 'public', name, createdBy: 'alice' });
     expect((await t.server.store.getMembership(room!.id, 'alice'))?.role).toBe('owner');
 
-    const atAlice = next(alice, 'user-joined-room', ARRIVES);
-    const atBob = next(bob, 'user-joined-room', ARRIVES);
+    const atAlice = nextEvent(alice, 'user-joined-room');
+    const atBob = nextEvent(bob, 'user-joined-room');
     bob.emit('join-room', { roomName: name });
     const bobJoined = { roomName: name, user: { _id: 'bob', username: 'bob' } };
     expect(await atAlice).toEqual(bobJoined);
@@ -214,10 +179,10 @@ describe('/chatterbox: public rooms', () => {
     expect((await t.server.store.getMembership(room!.id, 'bob'))?.role).toBe('member');
 
     // A second tab of alice, and a second join of the same socket, announce nothing.
-    const again = [listen(alice, 'user-joined-room'), listen(bob, 'user-joined-room')];
+    const again = [collect(alice, 'user-joined-room'), collect(bob, 'user-joined-room')];
     await send(aliceTab, 'join-room', { roomName: name });
     await send(alice, 'join-room', { roomName: name });
-    await sleep(QUIET);
+    await quietWindow();
     expect(again.map((l) => l.got)).toEqual([[], []]);
     expect(atCarol.got).toEqual([]);
   });
@@ -227,9 +192,9 @@ describe('/chatterbox: public rooms', () => {
     const [alice, bob, carol] = await Promise.all([connect('alice'), connect('bob'), connect('carol')]);
     await send(alice, 'join-room', { roomName: name });
     await send(bob, 'join-room', { roomName: name });
-    const atCarol = listen(carol, 'room-message');
-    const atAlice = next<wire.RoomMessagePayload>(alice, 'room-message', ARRIVES);
-    const atBob = next<wire.RoomMessagePayload>(bob, 'room-message', ARRIVES);
+    const atCarol = collect(carol, 'room-message');
+    const atAlice = nextEvent<wire.RoomMessagePayload>(alice, 'room-message');
+    const atBob = nextEvent<wire.RoomMessagePayload>(bob, 'room-message');
 
     bob.emit('send-room-message', { roomName: name, content: 'Hello everyone!' });
     const message = await atAlice;
@@ -247,7 +212,7 @@ describe('/chatterbox: public rooms', () => {
       content: 'Hello everyone!',
       senderId: 'bob',
     });
-    await sleep(QUIET);
+    await quietWindow();
     expect(atCarol.got).toEqual([]);
   });
 
@@ -256,7 +221,7 @@ describe('/chatterbox: public rooms', () => {
     const [alice, carol] = await Promise.all([connect('alice'), connect('carol')]);
     await send(alice, 'join-room', { roomName: name });
     const room = await t.server.store.getRoomByName('public', name);
-    const atAlice = listen(alice, 'room-message');
+    const atAlice = collect(alice, 'room-message');
 
     expect(await errorOf(carol, 'send-room-message', { roomName: name, content: 'sneaky' })).toMatchObject({
       code: 'FORBIDDEN',
@@ -276,7 +241,7 @@ describe('/chatterbox: public rooms', () => {
     });
     expect(await errorOf(alice, 'leave-room', {})).toMatchObject({ code: 'VALIDATION_FAILED' });
 
-    await sleep(QUIET);
+    await quietWindow();
     expect(atAlice.got).toEqual([]);
     expect(await latest(room!.id)).toBeUndefined();
   });
@@ -286,20 +251,20 @@ describe('/chatterbox: public rooms', () => {
     const [alice, aliceTab, bob] = await Promise.all([connect('alice'), connect('alice'), connect('bob')]);
     for (const socket of [alice, aliceTab, bob]) await send(socket, 'join-room', { roomName: name });
     const room = await t.server.store.getRoomByName('public', name);
-    const atBob = listen<wire.UserLeftRoomPayload>(bob, 'user-left-room');
-    const atAlice = listen(alice, 'user-left-room');
+    const atBob = collect<wire.UserLeftRoomPayload>(bob, 'user-left-room');
+    const atAlice = collect(alice, 'user-left-room');
 
     await send(aliceTab, 'leave-room', { roomName: name });
-    await sleep(QUIET);
+    await quietWindow();
     expect(atBob.got).toEqual([]);
     expect(await t.server.store.getMembership(room!.id, 'alice')).toBeDefined();
     // The tab that left hears the room no more; the other still does.
-    const atTab = listen(aliceTab, 'room-message');
-    const stillAtAlice = next(alice, 'room-message', ARRIVES);
+    const atTab = collect(aliceTab, 'room-message');
+    const stillAtAlice = nextEvent(alice, 'room-message');
     bob.emit('send-room-message', { roomName: name, content: 'one tab left' });
     await stillAtAlice;
 
-    const left = next<wire.UserLeftRoomPayload>(bob, 'user-left-room', ARRIVES);
+    const left = nextEvent<wire.UserLeftRoomPayload>(bob, 'user-left-room');
     await send(alice, 'leave-room', { roomName: name });
     expect(await left).toEqual({ roomName: name, user: { _id: 'alice', username: 'alice' } });
     expect(await t.server.store.getMembership(room!.id, 'alice')).toBeUndefined();
@@ -308,10 +273,10 @@ describe('/chatterbox: public rooms', () => {
     });
 
     // Leaving a room the socket is not in changes nothing and is no error.
-    const errors = listen(alice, 'error');
+    const errors = collect(alice, 'error');
     await send(alice, 'leave-room', { roomName: name });
     await send(alice, 'leave-room', { roomName: roomName() });
-    await sleep(QUIET);
+    await quietWindow();
     expect(errors.got).toEqual([]);
     expect(atAlice.got).toEqual([]);
     expect(atTab.got).toEqual([]);
@@ -328,9 +293,9 @@ describe('/chatterbox: conversations', () => {
     ]);
     await send(alice, 'join-conversation', { conversationId: 'alice-bob' });
     await send(bob, 'join-conversation', { conversationId: 'alice-bob' });
-    const elsewhere = [listen(bobIdle, 'new-message'), listen(carol, 'new-message')];
-    const atAlice = next<wire.NewMessagePayload>(alice, 'new-message', ARRIVES);
-    const atBob = next<wire.NewMessagePayload>(bob, 'new-message', ARRIVES);
+    const elsewhere = [collect(bobIdle, 'new-message'), collect(carol, 'new-message')];
+    const atAlice = nextEvent<wire.NewMessagePayload>(alice, 'new-message');
+    const atBob = nextEvent<wire.NewMessagePayload>(bob, 'new-message');
 
     alice.emit('send-message', { conversationId: 'alice-bob', content: 'Hello!' });
     const message = await atBob;
@@ -343,7 +308,7 @@ describe('/chatterbox: conversations', () => {
     });
     expect(await atAlice).toEqual(message);
     expect(await latest('alice-bob')).toMatchObject({ id: message._id, content: 'Hello!' });
-    await sleep(QUIET);
+    await quietWindow();
     expect(elsewhere.map((l) => l.got)).toEqual([[], []]);
   });
 
@@ -358,7 +323,7 @@ describe('/chatterbox: conversations', () => {
     ]);
     const [alice, bob] = await Promise.all([connect('alice'), connect('bob')]);
     await send(bob, 'join-conversation', { conversationId: 'alice-bob' });
-    const atBob = next<wire.NewMessagePayload>(bob, 'new-message', ARRIVES);
+    const atBob = nextEvent<wire.NewMessagePayload>(bob, 'new-message');
     alice.emit('send-message', {
       conversationId: 'alice-bob',
       content: 'Check this out!',
@@ -392,7 +357,7 @@ describe('/chatterbox: conversations', () => {
   it('refuses join-conversation and send-message to a non-participant, an unknown conversation and a bad payload', async () => {
     const [alice, carol] = await Promise.all([connect('alice'), connect('carol')]);
     await send(alice, 'join-conversation', { conversationId: 'alice-bob' });
-    const atAlice = listen(alice, 'new-message');
+    const atAlice = collect(alice, 'new-message');
     const before = await latest('alice-bob');
 
     expect(await errorOf(carol, 'join-conversation', { conversationId: 'alice-bob' })).toMatchObject({
@@ -429,11 +394,11 @@ describe('/chatterbox: conversations', () => {
     });
 
     // The refused socket is not subscribed: a message alice sends does not reach carol.
-    const atCarol = listen(carol, 'new-message');
-    const own = next(alice, 'new-message', ARRIVES);
+    const atCarol = collect(carol, 'new-message');
+    const own = nextEvent(alice, 'new-message');
     alice.emit('send-message', { conversationId: 'alice-bob', content: 'only for us' });
     await own;
-    await sleep(QUIET);
+    await quietWindow();
     expect(atCarol.got).toEqual([]);
     expect(atAlice.got).toHaveLength(1);
     expect((await latest('alice-bob'))?.id).not.toBe(before?.id);
@@ -445,15 +410,15 @@ describe('/chatterbox: conversations', () => {
     await send(bob, 'join-conversation', { conversationId: 'alice-bob' });
     await send(alice, 'leave-conversation', { conversationId: 'alice-bob' });
     // Leaving again, or leaving one never joined, is no error.
-    const errors = listen(alice, 'error');
+    const errors = collect(alice, 'error');
     await send(alice, 'leave-conversation', { conversationId: 'alice-bob' });
     await send(alice, 'leave-conversation', { conversationId: 'general' });
 
-    const atAlice = listen(alice, 'new-message');
-    const atBob = next<wire.NewMessagePayload>(bob, 'new-message', ARRIVES);
+    const atAlice = collect(alice, 'new-message');
+    const atBob = nextEvent<wire.NewMessagePayload>(bob, 'new-message');
     alice.emit('send-message', { conversationId: 'alice-bob', content: 'sent after leaving' });
     expect((await atBob).content).toBe('sent after leaving');
-    await sleep(QUIET);
+    await quietWindow();
     expect(atAlice.got).toEqual([]);
     expect(errors.got).toEqual([]);
   });
@@ -470,34 +435,34 @@ describe('/chatterbox: typing, mark-read, heartbeat', () => {
     for (const socket of [alice, aliceTab, bob])
       await send(socket, 'join-conversation', { conversationId: 'alice-bob' });
     const notTold = [
-      listen(aliceTab, 'user-typing'),
-      listen(bobIdle, 'user-typing'),
-      listen(alice, 'user-typing'),
+      collect(aliceTab, 'user-typing'),
+      collect(bobIdle, 'user-typing'),
+      collect(alice, 'user-typing'),
     ];
     const typist = { conversationId: 'alice-bob', userId: 'alice', username: 'alice' };
 
-    const typing = next(bob, 'user-typing', ARRIVES);
+    const typing = nextEvent(bob, 'user-typing');
     alice.emit('typing', { conversationId: 'alice-bob' });
     expect(await typing).toEqual(typist);
     // Every `typing` is announced, also a repeat.
-    const again = next(bob, 'user-typing', ARRIVES);
+    const again = nextEvent(bob, 'user-typing');
     alice.emit('typing', { conversationId: 'alice-bob' });
     expect(await again).toEqual(typist);
 
-    const stopped = next(bob, 'user-stop-typing', ARRIVES);
+    const stopped = nextEvent(bob, 'user-stop-typing');
     alice.emit('stop-typing', { conversationId: 'alice-bob' });
     expect(await stopped).toEqual(typist);
     // Stopping when not typing says nothing.
-    const none = collect(bob, 'user-stop-typing', QUIET);
+    const none = expectQuiet(bob, 'user-stop-typing');
     await send(alice, 'stop-typing', { conversationId: 'alice-bob' });
-    expect(await none).toEqual([]);
+    await none.verify();
     expect(notTold.map((l) => l.got)).toEqual([[], [], []]);
   });
 
   it('refuses typing and stop-typing from a non-participant, for an unknown conversation, and bad payloads', async () => {
     const [bob, carol] = await Promise.all([connect('bob'), connect('carol')]);
     await send(bob, 'join-conversation', { conversationId: 'alice-bob' });
-    const atBob = listen(bob, 'user-typing');
+    const atBob = collect(bob, 'user-typing');
     for (const event of ['typing', 'stop-typing']) {
       expect(await errorOf(carol, event, { conversationId: 'alice-bob' })).toMatchObject({
         code: 'FORBIDDEN',
@@ -507,30 +472,30 @@ describe('/chatterbox: typing, mark-read, heartbeat', () => {
       });
       expect(await errorOf(carol, event, {})).toMatchObject({ code: 'VALIDATION_FAILED' });
     }
-    await sleep(QUIET);
+    await quietWindow();
     expect(atBob.got).toEqual([]);
   });
 
   it('marks messages read (stored, nothing emitted)', async () => {
     const [alice, bob] = await Promise.all([connect('alice'), connect('bob')]);
     await send(alice, 'join-conversation', { conversationId: 'alice-bob' });
-    const sent = next<wire.NewMessagePayload>(alice, 'new-message', ARRIVES);
+    const sent = nextEvent<wire.NewMessagePayload>(alice, 'new-message');
     alice.emit('send-message', { conversationId: 'alice-bob', content: 'read me' });
     const { _id } = await sent;
     const unread = async () => (await t.server.chat.domain.receipts.unreadCounts('bob'))['alice-bob'] ?? 0;
     const before = await unread();
-    const heard = [listen(alice, 'error'), listen(bob, 'error'), listen(alice, 'new-message')];
+    const heard = [collect(alice, 'error'), collect(bob, 'error'), collect(alice, 'new-message')];
 
     await send(bob, 'mark-read', { conversationId: 'alice-bob', messageIds: [_id] });
     expect(await unread()).toBe(before - 1);
-    await sleep(QUIET);
+    await quietWindow();
     expect(heard.map((l) => l.got)).toEqual([[], [], []]);
   });
 
   it('refuses mark-read from a non-participant, for ids of another conversation, and a bad payload; marks nothing', async () => {
     const [alice, bob, carol] = await Promise.all([connect('alice'), connect('bob'), connect('carol')]);
     await send(alice, 'join-conversation', { conversationId: 'alice-bob' });
-    const sent = next<wire.NewMessagePayload>(alice, 'new-message', ARRIVES);
+    const sent = nextEvent<wire.NewMessagePayload>(alice, 'new-message');
     alice.emit('send-message', { conversationId: 'alice-bob', content: 'unread' });
     const { _id } = await sent;
     const elsewhere = (await latest('general'))!;
@@ -560,7 +525,7 @@ describe('/chatterbox: typing, mark-read, heartbeat', () => {
 
   it('takes a heartbeat silently and keeps the user online; refuses a bad one', async () => {
     const alice = await connect('alice');
-    const heard = [listen(alice, 'error'), listen(alice, 'presence:offline')];
+    const heard = [collect(alice, 'error'), collect(alice, 'presence:offline')];
     await send(alice, 'heartbeat', {});
     expect(await t.server.chat.domain.presence.isOnline('alice')).toBe(true);
     const [server] = await t.server.io
@@ -568,7 +533,7 @@ describe('/chatterbox: typing, mark-read, heartbeat', () => {
       .fetchSockets()
       .then((all) => all.filter((s) => s.id === alice.id));
     expect(server?.data).toMatchObject({ lastHeartbeatAt: expect.any(String) });
-    await sleep(QUIET);
+    await quietWindow();
     expect(heard.map((l) => l.got)).toEqual([[], []]);
     expect(await errorOf(alice, 'heartbeat', { alive: true })).toMatchObject({ code: 'VALIDATION_FAILED' });
   });
@@ -578,23 +543,23 @@ describe('/chatterbox: presence', () => {
   it("announces a user's first socket and last disconnect to the others, never to the user", async () => {
     await t.server.chat.domain.users.ensure('dave');
     const alice = await connect('alice');
-    const online = listen<wire.PresenceOnlinePayload>(alice, 'presence:online');
-    const offline = listen<wire.PresenceOfflinePayload>(alice, 'presence:offline');
+    const online = collect<wire.PresenceOnlinePayload>(alice, 'presence:online');
+    const offline = collect<wire.PresenceOfflinePayload>(alice, 'presence:offline');
 
     const dave = await connect('dave');
-    const daveHears = listen(dave, 'presence:online');
-    await waitFor(() => online.got.some((p) => p.userId === 'dave'), 'presence:online for dave');
+    const daveHears = collect(dave, 'presence:online');
+    await until(() => online.got.some((p) => p.userId === 'dave'), 'presence:online for dave');
     expect(online.got.filter((p) => p.userId === 'dave')).toEqual([{ userId: 'dave', status: 'online' }]);
 
     const daveTab = await connect('dave');
-    daveTab.disconnect();
-    await sleep(QUIET);
+    await closeSocket(daveTab);
+    await quietWindow();
     expect(online.got.filter((p) => p.userId === 'dave')).toHaveLength(1);
     expect(offline.got.filter((p) => p.userId === 'dave')).toEqual([]);
     expect(daveHears.got.filter((p) => (p as { userId: string }).userId === 'dave')).toEqual([]);
 
     dave.disconnect();
-    await waitFor(() => offline.got.some((p) => p.userId === 'dave'), 'presence:offline for dave');
+    await until(() => offline.got.some((p) => p.userId === 'dave'), 'presence:offline for dave');
     expect(offline.got.filter((p) => p.userId === 'dave')).toEqual([
       { userId: 'dave', status: 'offline', lastSeen: expect.any(String) },
     ]);
@@ -614,16 +579,16 @@ describe('/chatterbox: AI assistant', () => {
     const [alice, aliceTab, bob] = await Promise.all([connect('alice'), connect('alice'), connect('bob')]);
     for (const socket of [alice, aliceTab, bob])
       await send(socket, 'join-conversation', { conversationId: 'alice-bob' });
-    const context = next(bob, 'new-message', ARRIVES);
+    const context = nextEvent(bob, 'new-message');
     alice.emit('send-message', { conversationId: 'alice-bob', content: 'We need an add function' });
     await context;
     const before = await latest('alice-bob');
-    const elsewhere = [aiEvents(aliceTab), aiEvents(bob), listen(bob, 'new-message').got];
+    const elsewhere = [aiEvents(aliceTab), aiEvents(bob), collect(bob, 'new-message').got];
     const got = aiEvents(alice);
     const requests = fake.requests.length;
 
     fake.next({ stream: ['Sure! Here is ', 'a function', ' that adds.'] });
-    const complete = next(alice, 'ai-complete', ARRIVES);
+    const complete = nextEvent(alice, 'ai-complete');
     alice.emit('ai-message', { conversationId: 'alice-bob', content: 'Help me write a function' });
     expect(await complete).toEqual({
       conversationId: 'alice-bob',
@@ -648,42 +613,37 @@ describe('/chatterbox: AI assistant', () => {
       content: expect.stringContaining('alice: We need an add function'),
     });
 
-    await sleep(QUIET);
+    await quietWindow();
     expect(elsewhere).toEqual([[], [], []]);
     expect(await latest('alice-bob')).toEqual(before);
   });
 
   it('ai-stop cancels the upstream request, answers ai-complete with what was streamed, and no part follows', async () => {
     const alice = await connect('alice');
-    const parts = listen<wire.AiStreamPayload>(alice, 'ai-stream');
+    const parts = collect<wire.AiStreamPayload>(alice, 'ai-stream');
     const requests = fake.requests.length;
     fake.next({ stream: Array.from({ length: 100 }, (_, i) => `w${i} `), delayMs: 40 });
-    const first = next(alice, 'ai-stream', ARRIVES);
+    const first = nextEvent(alice, 'ai-stream');
     alice.emit('ai-message', { conversationId: 'alice-bob', content: 'Tell me a long story' });
     await first;
     const request = fake.requests[requests]!;
 
-    const complete = next<wire.AiCompletePayload>(alice, 'ai-complete', ARRIVES);
+    const complete = nextEvent<wire.AiCompletePayload>(alice, 'ai-complete');
     alice.emit('ai-stop', { conversationId: 'alice-bob' });
     const stopped = await complete;
     expect(stopped).toMatchObject({ conversationId: 'alice-bob', stopped: true });
     expect(stopped.content).toBe(parts.got.map((p) => p.content).join(''));
     expect(stopped.content.startsWith('w0 ')).toBe(true);
 
-    await Promise.race([request.closed, sleep(ARRIVES)]);
-    expect(request.aborted).toBe(true);
-    const after = parts.got.length;
-    const more = [collect(alice, 'ai-complete', QUIET), collect(alice, 'ai-error', QUIET)];
-    await sleep(QUIET);
-    expect(parts.got.length).toBe(after);
-    expect(await Promise.all(more)).toEqual([[], []]);
+    await until(() => request.aborted, 'the upstream request aborted');
+    await expectQuiet(alice, ['ai-stream', 'ai-complete', 'ai-error']).verify();
   });
 
   it('refuses a second question while an answer streams (CONFLICT); ai-stop with nothing streaming does nothing', async () => {
     const alice = await connect('alice');
     const requests = fake.requests.length;
     fake.next({ stream: Array.from({ length: 100 }, (_, i) => `w${i} `), delayMs: 40 });
-    const first = next(alice, 'ai-stream', ARRIVES);
+    const first = nextEvent(alice, 'ai-stream');
     alice.emit('ai-message', { conversationId: 'alice-bob', content: 'first' });
     await first;
     const busy = await errorOf(
@@ -698,14 +658,14 @@ describe('/chatterbox: AI assistant', () => {
       conversationId: 'alice-bob',
     });
     expect(fake.requests.length).toBe(requests + 1);
-    const done = next(alice, 'ai-complete', ARRIVES);
+    const done = nextEvent(alice, 'ai-complete');
     alice.emit('ai-stop', { conversationId: 'alice-bob' });
     await done;
 
-    const quiet = [collect(alice, 'ai-complete', QUIET), collect(alice, 'error', QUIET)];
+    const quiet = expectQuiet(alice, ['ai-complete', 'error']);
     await send(alice, 'ai-stop', { conversationId: 'alice-bob' });
     await send(alice, 'ai-stop', { conversationId: 'general' });
-    expect(await Promise.all(quiet)).toEqual([[], []]);
+    await quiet.verify();
     expect(await errorOf(alice, 'ai-stop', {})).toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 
@@ -713,18 +673,17 @@ describe('/chatterbox: AI assistant', () => {
     const alice = await connect('alice');
     const requests = fake.requests.length;
     fake.next({ stream: Array.from({ length: 100 }, (_, i) => `w${i} `), delayMs: 40 });
-    const first = next(alice, 'ai-stream', ARRIVES);
+    const first = nextEvent(alice, 'ai-stream');
     alice.emit('ai-message', { conversationId: 'alice-bob', content: 'long' });
     await first;
     const request = fake.requests[requests]!;
     alice.disconnect();
-    await Promise.race([request.closed, sleep(ARRIVES)]);
-    expect(request.aborted).toBe(true);
+    await until(() => request.aborted, 'the upstream request aborted');
   });
 
   it('reports an upstream failure with ai-error, before or after some parts, and no ai-complete', async () => {
     const alice = await connect('alice');
-    const completes = listen(alice, 'ai-complete');
+    const completes = collect(alice, 'ai-complete');
 
     fake.next({ status: 500, body: JSON.stringify({ error: { message: 'model crashed' } }) });
     const failed = await errorOf(
@@ -739,16 +698,16 @@ describe('/chatterbox: AI assistant', () => {
       conversationId: 'alice-bob',
     });
 
-    const parts = listen<wire.AiStreamPayload>(alice, 'ai-stream');
+    const parts = collect<wire.AiStreamPayload>(alice, 'ai-stream');
     fake.next({ raw: [sseChunk('half an '), 'data: {broken\n\n'] });
-    const broken = next<WireError>(alice, 'ai-error', ARRIVES);
+    const broken = nextEvent<WireError>(alice, 'ai-error');
     alice.emit('ai-message', { conversationId: 'alice-bob', content: 'hi again' });
     expect(await broken).toMatchObject({
       code: 'INTERNAL',
       message: expect.stringMatching(/malformed stream/),
     });
     expect(parts.got).toEqual([{ conversationId: 'alice-bob', content: 'half an ' }]);
-    await sleep(QUIET);
+    await quietWindow();
     expect(completes.got).toEqual([]);
   });
 
@@ -806,10 +765,9 @@ describe('/chatterbox: AI assistant', () => {
         ),
         conversationId: 'alice-bob',
       });
-      const nothing = collect(alice, 'ai-complete', QUIET);
-      expect(await nothing).toEqual([]);
+      await expectQuiet(alice, 'ai-complete').verify();
     } finally {
-      for (const socket of opened.splice(0)) socket.disconnect();
+      await closeAll();
       await bare.close();
     }
   });
@@ -861,13 +819,13 @@ describe("/chatterbox: the seed's Complete Example", () => {
   it('connects, is authenticated, receives messages, presence and typing, and sends', async () => {
     const logs: string[] = [];
     const log = { log: (...args: unknown[]) => logs.push(args.map(String).join(' ')) };
-    const seen = (line: string) => waitFor(() => logs.includes(line), `the example logs "${line}"`);
+    const seen = (line: string) => until(() => logs.includes(line), `the example logs "${line}"`);
     const example = completeExample(
       `${t.server.url}/chatterbox`,
       await t.server.auth.issueToken!('alice'),
       log,
     );
-    opened.push(example.socket);
+    track(t, '/chatterbox', example.socket);
 
     await seen('Authenticated');
     expect(logs.slice(0, 2)).toEqual(['Connected', 'Authenticated']);
@@ -875,7 +833,7 @@ describe("/chatterbox: the seed's Complete Example", () => {
     // Join, then send at once, as a client of the seed would: the server keeps the socket's order.
     const bob = await connect('bob');
     await send(bob, 'join-conversation', { conversationId: 'alice-bob' });
-    const atBob = next<wire.NewMessagePayload>(bob, 'new-message', ARRIVES);
+    const atBob = nextEvent<wire.NewMessagePayload>(bob, 'new-message');
     example.joinConversation('alice-bob');
     example.sendMessage('alice-bob', 'Hello from the complete example');
     expect(await atBob).toMatchObject({
@@ -907,16 +865,14 @@ describe('/chatterbox: one conversation, many dialects', () => {
   it('a message sent through /chatterbox reaches /messenger, and one sent through /messenger reaches /chatterbox', async () => {
     const alice = await connect('alice');
     await send(alice, 'join-conversation', { conversationId: 'alice-bob' });
-    const bobSocket = await t.connect('/messenger', 'bob');
-    opened.push(bobSocket);
+    const bobSocket = await connectAs(t, '/messenger', 'bob');
     const bob = createMessengerClient(bobSocket, { validate: true });
 
-    const atBob = next<{ message: { content: string; sender: { _id: string } }; conversationId: string }>(
-      bob.socket,
-      'receive_message',
-      ARRIVES,
-    );
-    const own = next(alice, 'new-message', ARRIVES);
+    const atBob = nextEvent<{
+      message: { content: string; sender: { _id: string } };
+      conversationId: string;
+    }>(bob.socket, 'receive_message');
+    const own = nextEvent(alice, 'new-message');
     alice.emit('send-message', { conversationId: 'alice-bob', content: 'from chatterbox' });
     await own;
     expect(await atBob).toMatchObject({
@@ -924,7 +880,7 @@ describe('/chatterbox: one conversation, many dialects', () => {
       message: { content: 'from chatterbox', sender: { _id: 'alice' } },
     });
 
-    const atAlice = next<wire.NewMessagePayload>(alice, 'new-message', ARRIVES);
+    const atAlice = nextEvent<wire.NewMessagePayload>(alice, 'new-message');
     const ack = await bob.sendMessage({
       conversationId: 'alice-bob',
       content: 'from messenger',
@@ -938,10 +894,10 @@ describe('/chatterbox: one conversation, many dialects', () => {
       ...(ack.success ? { _id: ack.message._id } : {}),
     });
 
-    const typing = next(alice, 'user-typing', ARRIVES);
+    const typing = nextEvent(alice, 'user-typing');
     bob.typing({ conversationId: 'alice-bob', isTyping: true });
     expect(await typing).toEqual({ conversationId: 'alice-bob', userId: 'bob', username: 'bob' });
-    const stopped = next(alice, 'user-stop-typing', ARRIVES);
+    const stopped = nextEvent(alice, 'user-stop-typing');
     bob.typing({ conversationId: 'alice-bob', isTyping: false });
     expect(await stopped).toEqual({ conversationId: 'alice-bob', userId: 'bob', username: 'bob' });
   });

@@ -8,24 +8,17 @@ import { randomBytes } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { probeRedis, REDIS_URL, REQUIRE_SERVICES, serviceProblem } from '../services.js';
-import { startTestServer, type TestServer } from './helpers.js';
+import { connectAs, nextEvent, startTestServer, type TestServer } from './kit.js';
 
 const redisProblem = await serviceProblem('the Redis cluster stop test', probeRedis);
 
 type Presence = { userId: string; status: string };
 
-/** Resolves with the first `presence:updated` for `userId` with `status`, or rejects after `ms`. */
-function presence(socket: Socket, userId: string, status: string, ms: number): Promise<number> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${userId} not ${status} within ${ms} ms`)), ms);
-    socket.on('presence:updated', (p: Presence) => {
-      if (p.userId !== userId || p.status !== status) return;
-      clearTimeout(timer);
-      resolve(Date.now() - started);
-    });
+const presence = (socket: Socket, userId: string, status: string, timeoutMs: number) =>
+  nextEvent<Presence>(socket, 'presence:updated', {
+    where: (p) => p.userId === userId && p.status === status,
+    timeoutMs,
   });
-}
 
 describe.skipIf(redisProblem !== undefined && !REQUIRE_SERVICES)('a process that stops gracefully', () => {
   const servers: TestServer[] = [];
@@ -39,10 +32,10 @@ describe.skipIf(redisProblem !== undefined && !REQUIRE_SERVICES)('a process that
     const a = await startTestServer({ cluster });
     const b = await startTestServer({ cluster, dataDir: a.dataDir });
     servers.push(b, a);
-    const bob = await b.connect('/', 'bob');
+    const bob = await connectAs(b, '/', 'bob');
     const online = presence(bob, 'alice', 'online', 5000);
-    await a.connect('/', 'alice');
-    await a.connect('/messenger', 'alice');
+    await connectAs(a, '/', 'alice');
+    await connectAs(a, '/messenger', 'alice');
     await online;
 
     // Well before the sweep (every 15 s, and only for a process whose heartbeat is gone).

@@ -11,8 +11,21 @@ import { createClient } from 'redis';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisConnections } from '../../server/transport/redis-connections.js';
+
 import { probeRedis, REDIS_URL, REQUIRE_SERVICES, serviceProblem } from '../services.js';
-import { next, startTestServer, type TestServer } from './helpers.js';
+import {
+  closeAll,
+  closeSocket,
+  connectAs,
+  connected,
+  emitAck,
+  expectQuiet,
+  nextEvent,
+  serverDrops,
+  socketAs,
+  startTestServer,
+  type TestServer,
+} from './kit.js';
 
 const redisProblem = await serviceProblem('the Redis cluster tests', probeRedis);
 
@@ -30,18 +43,19 @@ describe.skipIf(redisProblem !== undefined && !REQUIRE_SERVICES)('two servers ov
     a = await startTestServer({ cluster, recovery: true });
     b = await startTestServer({ cluster, dataDir: a.dataDir, recovery: true });
     for (const ns of ['/', '/messenger', '/workspace']) {
-      alice[ns] = await a.connect(ns, 'alice');
-      bob[ns] = await b.connect(ns, 'bob');
+      alice[ns] = await connectAs(a, ns, 'alice');
+      bob[ns] = await connectAs(b, ns, 'bob');
     }
     // /workspace delivers a channel's messages to the sockets that joined it.
     for (const sockets of [alice, bob]) {
-      const joined = next(sockets['/workspace']!, 'joined_channel', 5000);
+      const joined = nextEvent(sockets['/workspace']!, 'joined_channel');
       sockets['/workspace']!.emit('join_channel', { channelId: 'general' });
       await joined;
     }
   }, 60_000);
 
   afterAll(async () => {
+    await closeAll();
     await b?.close();
     await a?.close();
   });
@@ -53,60 +67,54 @@ describe.skipIf(redisProblem !== undefined && !REQUIRE_SERVICES)('two servers ov
   it('a message sent on server A reaches bob on server B, in each namespace', async () => {
     const content = 'From server A to server B';
     const arrivals = [
-      next(bob['/']!, 'message:created', 5000),
-      next(bob['/messenger']!, 'receive_message', 5000),
-      next(bob['/workspace']!, 'new_message', 5000),
+      nextEvent(bob['/']!, 'message:created'),
+      nextEvent(bob['/messenger']!, 'receive_message'),
+      nextEvent(bob['/workspace']!, 'new_message'),
     ].map((p) => p.then((payload) => JSON.stringify(payload)));
-    const ack = await alice['/']!.timeout(5000).emitWithAck('message:send', { roomId: 'general', content });
+    const ack = await emitAck(alice['/']!, 'message:send', { roomId: 'general', content });
     expect(ack).toMatchObject({ ok: true, data: { message: { content } } });
     for (const arrived of await Promise.all(arrivals)) expect(arrived).toContain(content);
   });
 
   it('and back: a message sent on server B reaches alice on server A', async () => {
     const content = 'From server B to server A';
-    const arrived = next<{ message: { content: string } }>(alice['/']!, 'message:created', 5000);
+    const arrived = nextEvent<{ message: { content: string } }>(alice['/']!, 'message:created');
     bob['/workspace']!.emit('send_message', { channelId: 'general', content });
     expect((await arrived).message.content).toBe(content);
   });
 
   it('a room event reaches only the room: carol on server B, in no shared room, hears nothing', async () => {
-    const carol = await b.connect('/', 'carol');
-    const heard: string[] = [];
-    carol.onAny((event: string) => heard.push(event));
+    const carol = await connectAs(b, '/', 'carol');
+    const quiet = expectQuiet(carol, ['message:created', 'message:updated', 'message:deleted']);
     const content = 'Only for alice and bob';
-    const arrived = next(bob['/']!, 'message:created', 5000);
-    await alice['/']!.timeout(5000).emitWithAck('message:send', { roomId: 'alice-bob', content });
+    const arrived = nextEvent(bob['/']!, 'message:created');
+    await emitAck(alice['/']!, 'message:send', { roomId: 'alice-bob', content });
     await arrived;
-    await new Promise((r) => setTimeout(r, 200));
-    expect(heard.filter((e) => e.startsWith('message:'))).toEqual([]);
+    await quiet.verify();
   });
 
   it('a client cut off from server A recovers its session on server B, with what it missed', async () => {
     const token = await a.server.auth.issueToken!('bob');
-    const first = io(`${a.server.url}/`, { auth: { token }, transports: ['websocket'], reconnection: false });
-    await new Promise<void>((resolve, reject) => {
-      first.once('connect', resolve).once('connect_error', reject);
-    });
+    const first = await connected(await socketAs(a, '/', 'bob', { token }));
     // One broadcast received, so that the session has an offset to resume from.
-    const seen = next(first, 'message:created', 5000);
-    await alice['/']!.timeout(5000).emitWithAck('message:send', {
+    const seen = nextEvent(first, 'message:created');
+    await emitAck(alice['/']!, 'message:send', {
       roomId: 'general',
       content: 'Before the cut',
     });
     await seen;
     const { _pid: pid, _lastOffset: offset } = first as unknown as Session;
     expect(pid).toBeTruthy();
-    const gone = new Promise((resolve) => first.once('disconnect', resolve));
+    const gone = serverDrops(first);
     first.io.engine.close(); // the network drops: the server keeps the session
     await gone;
-    await new Promise((r) => setTimeout(r, 100));
     const missed = 'Sent while bob was away';
-    await alice['/']!.timeout(5000).emitWithAck('message:send', { roomId: 'general', content: missed });
+    await emitAck(alice['/']!, 'message:send', { roomId: 'general', content: missed });
 
     // What socket.io-client does when it reconnects, here to the other server.
     const second = io(`${b.server.url}/`, { auth: { token }, transports: ['websocket'], autoConnect: false });
     Object.assign(second as unknown as Session, { _pid: pid, _lastOffset: offset });
-    const replayed = next<{ message: { content: string } }>(second, 'message:created', 5000);
+    const replayed = nextEvent<{ message: { content: string } }>(second, 'message:created');
     await new Promise<void>((resolve, reject) => {
       second.once('connect', resolve).once('connect_error', reject);
       second.connect();
@@ -134,32 +142,29 @@ describe.skipIf(redisProblem !== undefined && !REQUIRE_SERVICES)('presence over 
   }, 60_000);
 
   afterAll(async () => {
+    await closeAll();
     await b?.close();
     await a?.close();
   });
 
   type Presence = { userId: string; status: string };
   const presenceOf = (socket: Socket, userId: string, status: string) =>
-    next<Presence>(socket, 'presence:updated', 5000).then(async function wait(p): Promise<Presence> {
-      return p.userId === userId && p.status === status
-        ? p
-        : wait(await next<Presence>(socket, 'presence:updated', 5000));
+    nextEvent<Presence>(socket, 'presence:updated', {
+      where: (p) => p.userId === userId && p.status === status,
     });
 
   it('counts tabs on both servers: online with the first, offline only when the last closes', async () => {
-    const bob = await b.connect('/', 'bob');
+    const bob = await connectAs(b, '/', 'bob');
     const online = presenceOf(bob, 'frank', 'online');
-    const onA = await a.connect('/', 'frank');
+    const onA = await connectAs(a, '/', 'frank');
     await online;
-    const onB = await b.connect('/', 'frank');
-    const query = await bob.timeout(5000).emitWithAck('presence:query', {});
+    const onB = await connectAs(b, '/', 'frank');
+    const query = await emitAck<{ data: { users: unknown[] } }>(bob, 'presence:query', {});
     expect(query.data.users).toContainEqual(expect.objectContaining({ userId: 'frank', connectionCount: 2 }));
 
-    const heard: Presence[] = [];
-    bob.on('presence:updated', (p: Presence) => heard.push(p));
-    onA.disconnect();
-    await new Promise((r) => setTimeout(r, 300));
-    expect(heard.filter((p) => p.userId === 'frank')).toEqual([]);
+    const quiet = expectQuiet<Presence>(bob, 'presence:updated', { where: (p) => p.userId === 'frank' });
+    await closeSocket(onA);
+    await quiet.verify();
     expect(await b.server.chat.domain.presence.get('frank')).toMatchObject({
       status: 'online',
       connectionCount: 1,
@@ -172,7 +177,7 @@ describe.skipIf(redisProblem !== undefined && !REQUIRE_SERVICES)('presence over 
   });
 
   it('forgets the connections of a process that died, and says so', async () => {
-    const bob = await b.connect('/', 'bob');
+    const bob = await connectAs(b, '/', 'bob');
     // A third process that registers carol's connection and is then killed: no disconnect, no heartbeat.
     const client = createClient({ url: REDIS_URL });
     await client.connect();

@@ -4,7 +4,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { next, startTestServer, type TestServer } from './helpers.js';
+import { nextEvent, startTestServer, type TestServer } from './kit.js';
 
 let t: TestServer;
 let SOCKET_URL: string;
@@ -25,7 +25,7 @@ async function connectAs(user: string): Promise<Socket> {
   const socket = io(SOCKET_URL, {
     auth: { token: localStorage.getItem('token') },
   });
-  await next(socket, 'connect', 5000);
+  await nextEvent(socket, 'connect');
   return socket;
 }
 
@@ -63,7 +63,7 @@ describe("seed 001's client code", () => {
     // Alice: handleSendMessage
     let aliceMessages: { _id: string; content: string; status?: string }[] = [];
     const messageText = 'Hello, how are you?';
-    const received = next(bobSocket, 'receive_message', 5000);
+    const received = nextEvent(bobSocket, 'receive_message');
     const response = await new Promise<{ success: boolean; message: { _id: string; content: string } }>(
       (resolve) => {
         const socket = aliceSocket;
@@ -83,11 +83,11 @@ describe("seed 001's client code", () => {
     expect(bobMessages.map((m) => m._id)).toEqual([response.message._id]);
 
     // Alice: handleTyping emits typing true; Bob sees her in typingUsers
-    const typingSeen = next(bobSocket, 'typing_status', 5000);
+    const typingSeen = nextEvent(bobSocket, 'typing_status');
     aliceSocket.emit('typing', { conversationId: conversation._id, isTyping: true });
     await typingSeen;
     expect(typingUsers.has('alice')).toBe(true);
-    const stopped = next(bobSocket, 'typing_status', 5000);
+    const stopped = nextEvent(bobSocket, 'typing_status');
     aliceSocket.emit('typing', { conversationId: conversation._id, isTyping: false });
     await stopped;
     expect(typingUsers.size).toBe(0);
@@ -100,7 +100,7 @@ describe("seed 001's client code", () => {
         );
       }
     });
-    const read = next(aliceSocket, 'messages_read', 5000);
+    const read = nextEvent(aliceSocket, 'messages_read');
     const unreadIds = bobMessages.filter((m) => m.status !== 'read').map((m) => m._id);
     if (unreadIds.length > 0)
       bobSocket.emit('mark_read', { conversationId: conversation._id, messageIds: unreadIds });
@@ -127,7 +127,7 @@ describe("seed 001's client code", () => {
       success: false,
       message: 'Unauthorized',
     });
-    const deleted = next(bobSocket, 'message_deleted', 5000);
+    const deleted = nextEvent(bobSocket, 'message_deleted');
     expect(await aliceSocket.emitWithAck('delete_message', { messageId: shown._id })).toEqual({
       success: true,
     });
@@ -142,7 +142,7 @@ describe("seed 001's client code", () => {
 
   it("a bad token gets the seed's connect_error, whose message the client checks for 'Authentication'", async () => {
     const socket = io(SOCKET_URL, { auth: { token: 'not-a-jwt' }, reconnection: false });
-    const error = await next<Error>(socket, 'connect_error', 5000);
+    const error = await nextEvent<Error>(socket, 'connect_error');
     expect(error.message.includes('Authentication')).toBe(true);
     socket.disconnect();
   });

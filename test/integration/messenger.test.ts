@@ -5,16 +5,27 @@
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createMessengerClient, type MessengerClient } from '../../generated/messenger/client.gen.js';
-import { collect, next, SECRET, startTestServer, type TestServer } from './helpers.js';
+import {
+  closeAll,
+  closeSocket,
+  connectAs,
+  expectQuiet,
+  nextEvent,
+  SECRET,
+  serverDrops,
+  startTestServer,
+  type TestServer,
+} from './kit.js';
 
 let t: TestServer;
 const client = async (user: string) =>
-  createMessengerClient(await t.connect('/messenger', user), { validate: true });
+  createMessengerClient(await connectAs(t, '/messenger', user), { validate: true });
 
 beforeAll(async () => {
   t = await startTestServer();
 });
 afterAll(async () => {
+  await closeAll();
   await t.close();
 });
 
@@ -26,9 +37,9 @@ describe('/messenger: sending', () => {
       client('bob'),
       client('carol'),
     ]);
-    const atBob = next(bob.socket, 'receive_message');
-    const atOtherTab = next(aliceTab.socket, 'receive_message');
-    const atCarol = collect(carol.socket, 'receive_message');
+    const atBob = nextEvent(bob.socket, 'receive_message');
+    const atOtherTab = nextEvent(aliceTab.socket, 'receive_message');
+    const atCarol = expectQuiet(carol.socket, 'receive_message');
 
     const ack = await alice.sendMessage({
       conversationId: 'alice-bob',
@@ -50,7 +61,7 @@ describe('/messenger: sending', () => {
 
     expect(await atBob).toEqual({ message: ack.message, conversationId: 'alice-bob' });
     expect(await atOtherTab).toEqual({ message: ack.message, conversationId: 'alice-bob' });
-    expect(await atCarol).toEqual([]);
+    await atCarol.verify();
   });
 
   it('keeps the file fields of an image message', async () => {
@@ -101,8 +112,8 @@ describe('/messenger: typing, receipts, edits and deletes', () => {
   });
 
   it('tells the others who is typing, not the typist', async () => {
-    const atBob = next(bob.socket, 'typing_status');
-    const atAlice = collect(alice.socket, 'typing_status');
+    const atBob = nextEvent(bob.socket, 'typing_status');
+    const atAlice = expectQuiet(alice.socket, 'typing_status');
     alice.typing({ conversationId: 'alice-bob', isTyping: true });
     expect(await atBob).toEqual({
       userId: 'alice',
@@ -110,10 +121,10 @@ describe('/messenger: typing, receipts, edits and deletes', () => {
       conversationId: 'alice-bob',
       isTyping: true,
     });
-    const stopped = next(bob.socket, 'typing_status');
+    const stopped = nextEvent(bob.socket, 'typing_status');
     alice.typing({ conversationId: 'alice-bob', isTyping: false });
     expect(await stopped).toMatchObject({ isTyping: false });
-    expect(await atAlice).toEqual([]);
+    await atAlice.verify();
   });
 
   it('stores read receipts and announces messages_read to the conversation', async () => {
@@ -121,7 +132,7 @@ describe('/messenger: typing, receipts, edits and deletes', () => {
     if (!sent.success) throw new Error('send failed');
     const unread = async () => (await t.server.chat.domain.receipts.unreadCounts('bob'))['alice-bob'] ?? 0;
     const before = await unread();
-    const atAlice = next(alice.socket, 'messages_read');
+    const atAlice = nextEvent(alice.socket, 'messages_read');
     bob.markRead({ conversationId: 'alice-bob', messageIds: [sent.message._id] });
     expect(await atAlice).toEqual({
       conversationId: 'alice-bob',
@@ -138,7 +149,7 @@ describe('/messenger: typing, receipts, edits and deletes', () => {
       success: false,
       message: 'Unauthorized',
     });
-    const atBob = next<{ newContent: string; conversationId: string }>(bob.socket, 'message_edited');
+    const atBob = nextEvent<{ newContent: string; conversationId: string }>(bob.socket, 'message_edited');
     expect(await alice.editMessage({ messageId: sent.message._id, newContent: 'fixed' })).toEqual({
       success: true,
     });
@@ -157,7 +168,7 @@ describe('/messenger: typing, receipts, edits and deletes', () => {
       success: false,
       message: 'Unauthorized',
     });
-    const atBob = next(bob.socket, 'message_deleted');
+    const atBob = nextEvent(bob.socket, 'message_deleted');
     expect(await alice.deleteMessage({ messageId: sent.message._id })).toEqual({ success: true });
     expect(await atBob).toEqual({ messageId: sent.message._id, conversationId: 'alice-bob' });
     const stored = await t.server.chat.domain.messages.get('alice', sent.message._id);
@@ -167,7 +178,7 @@ describe('/messenger: typing, receipts, edits and deletes', () => {
 
   it('refuses to join a conversation the user is not in, with the error event', async () => {
     const carol = await client('carol');
-    const error = next<{ code: string; message: string }>(carol.socket, 'error');
+    const error = nextEvent<{ code: string; message: string }>(carol.socket, 'error');
     carol.joinConversations(['alice-bob']);
     expect(await error).toEqual({ code: 'FORBIDDEN', message: 'Unauthorized' });
   });
@@ -177,14 +188,14 @@ describe('/messenger: presence', () => {
   it('announces online on the first tab and offline with last seen only when the last tab closes', async () => {
     await t.server.chat.domain.users.ensure('dave');
     const carol = await client('carol');
-    const online = next(carol.socket, 'user_online');
-    const dave1 = await t.connect('/messenger', 'dave');
+    const online = nextEvent(carol.socket, 'user_online');
+    const dave1 = await connectAs(t, '/messenger', 'dave');
     expect(await online).toEqual({ userId: 'dave', username: 'dave' });
-    const dave2 = await t.connect('/messenger', 'dave');
-    const offline = collect(carol.socket, 'user_offline', 400);
-    dave1.disconnect();
-    expect(await offline).toEqual([]);
-    const gone = next<{ userId: string; lastSeen: string }>(carol.socket, 'user_offline');
+    const dave2 = await connectAs(t, '/messenger', 'dave');
+    const offline = expectQuiet(carol.socket, 'user_offline');
+    await closeSocket(dave1);
+    await offline.verify();
+    const gone = nextEvent<{ userId: string; lastSeen: string }>(carol.socket, 'user_offline');
     dave2.disconnect();
     const event = await gone;
     expect(event.userId).toBe('dave');
@@ -202,7 +213,7 @@ describe('/messenger: handshake', () => {
       /signature|invalid/i,
     ],
   ])('rejects %s with connect_error UNAUTHENTICATED', async (_name, token, reason) => {
-    const error = (await t.connect('/messenger', null, { token }).catch((e: unknown) => e)) as Error & {
+    const error = (await connectAs(t, '/messenger', null, { token }).catch((e: unknown) => e)) as Error & {
       data?: { code: string; message: string };
     };
     expect(error).toBeInstanceOf(Error);
@@ -213,7 +224,7 @@ describe('/messenger: handshake', () => {
   it('rejects an expired token', async () => {
     const { issueToken } = await import('../../server/auth/index.js');
     const token = await issueToken('alice', { secret: SECRET, expiresIn: -10 });
-    const error = (await t.connect('/messenger', null, { token }).catch((e: unknown) => e)) as Error & {
+    const error = (await connectAs(t, '/messenger', null, { token }).catch((e: unknown) => e)) as Error & {
       data?: { code: string };
     };
     expect(error.data?.code).toBe('UNAUTHENTICATED');
@@ -236,7 +247,7 @@ describe('/messenger: restart', () => {
 
 describe('/messenger: connection state recovery', () => {
   it('is off by default: an event carries exactly its documented argument, and no session is offered', async () => {
-    const bob = await t.connect('/messenger', 'bob');
+    const bob = await connectAs(t, '/messenger', 'bob');
     const alice = await client('alice');
     const received = new Promise<unknown[]>((resolve) =>
       bob.once('receive_message', (...args) => resolve(args)),
@@ -249,18 +260,21 @@ describe('/messenger: connection state recovery', () => {
   it('with --recovery, replays what a briefly disconnected client missed, and keeps its session', async () => {
     const recovering = await startTestServer({ recovery: true });
     onTestFinished(() => recovering.close());
-    const bob = await recovering.connect('/messenger', 'bob');
-    const alice = createMessengerClient(await recovering.connect('/messenger', 'alice'), { validate: true });
-    // Cut bob's transport without a clean disconnect, send while he is away, then let him reconnect.
+    const bob = await connectAs(recovering, '/messenger', 'bob');
+    const alice = createMessengerClient(await connectAs(recovering, '/messenger', 'alice'), {
+      validate: true,
+    });
+    // Cut bob's transport without a clean disconnect, send once the server has noticed, then let him reconnect.
+    const away = serverDrops(bob);
     bob.io.engine.close();
-    await new Promise((r) => setTimeout(r, 100));
+    await away;
     const sent = await alice.sendMessage({
       conversationId: 'alice-bob',
       content: 'while you were away',
       type: 'text',
     });
     if (!sent.success) throw new Error('send failed');
-    const missed = next<{ message: { _id: string } }>(bob, 'receive_message', 5000);
+    const missed = nextEvent<{ message: { _id: string } }>(bob, 'receive_message');
     bob.connect();
     expect((await missed).message._id).toBe(sent.message._id);
     expect(bob.recovered).toBe(true);

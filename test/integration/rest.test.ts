@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { next, startTestServer, type TestServer } from './helpers.js';
+import { closeAll, connectAs, nextEvent, startTestServer, type TestServer } from './kit.js';
 
 const MAX_UPLOAD = 64 * 1024;
 
@@ -16,6 +16,7 @@ beforeAll(async () => {
   await t.server.chat.domain.users.ensure('dave');
 });
 afterAll(async () => {
+  await closeAll();
   await t.close();
 });
 
@@ -397,8 +398,8 @@ describe('REST: downloads', () => {
 
 describe('REST: uploading into a room', () => {
   it('announces the file to the room (file:uploaded on /), and refuses a non-member before storing anything', async () => {
-    const bob = await t.connect('/', 'bob');
-    const announced = next<{ fileName: string; roomId: string }>(bob, 'file:uploaded', 5000);
+    const bob = await connectAs(t, '/', 'bob');
+    const announced = nextEvent<{ fileName: string; roomId: string }>(bob, 'file:uploaded');
     const form = new FormData();
     form.append('file', new Blob([PDF], { type: 'application/pdf' }), 'minutes.pdf');
     const ok = await request('/api/upload?roomId=general', 'alice', { method: 'POST', body: form });

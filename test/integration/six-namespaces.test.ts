@@ -5,7 +5,7 @@
  */
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { next, startTestServer, type TestServer } from './helpers.js';
+import { closeAll, connectAs, emitAck, nextEvent, startTestServer, type TestServer } from './kit.js';
 
 let t: TestServer;
 const bob: Record<string, Socket> = {};
@@ -13,7 +13,7 @@ const alice: Record<string, Socket> = {};
 
 /** The next `event` on bob's socket of `namespace`, stringified, so we can look for what was sent. */
 const seen = (namespace: string, event: string) =>
-  next(bob[namespace]!, event, 5000).then((p) => JSON.stringify(p));
+  nextEvent(bob[namespace]!, event).then((p) => JSON.stringify(p));
 
 beforeAll(async () => {
   t = await startTestServer();
@@ -22,25 +22,26 @@ beforeAll(async () => {
     ['alice', alice],
   ] as const) {
     for (const ns of ['/', '/messenger', '/threads', '/chatterbox', '/workspace'])
-      sockets[ns] = await t.connect(ns, who);
-    sockets['/threads']!.emit('thread:join', { threadId: 'general' });
-    sockets['/chatterbox']!.emit('join-conversation', { conversationId: 'general' });
-    const joined = next(sockets['/workspace']!, 'joined_channel', 5000);
+      sockets[ns] = await connectAs(t, ns, who);
+    // The runtime acks an event without a reply once handled: the joins are in place when the acks are back.
+    await emitAck(sockets['/threads']!, 'thread:join', { threadId: 'general' });
+    await emitAck(sockets['/chatterbox']!, 'join-conversation', { conversationId: 'general' });
+    const joined = nextEvent(sockets['/workspace']!, 'joined_channel');
     sockets['/workspace']!.emit('join_channel', { channelId: 'general' });
     await joined;
-    const helpdesk = await t.connect('/helpdesk', null);
-    const authenticated = next(helpdesk, 'authenticated', 5000);
+    const helpdesk = await connectAs(t, '/helpdesk', null);
+    const authenticated = nextEvent(helpdesk, 'authenticated');
     helpdesk.emit('authenticate', await t.server.auth.issueToken!(who));
     await authenticated;
-    const inChannel = next(helpdesk, 'user_joined', 5000);
+    const inChannel = nextEvent(helpdesk, 'user_joined');
     helpdesk.emit('join_channel', 'general');
     await inChannel;
     sockets['/helpdesk'] = helpdesk;
   }
-  await new Promise((r) => setTimeout(r, 200)); // let the thread and conversation joins settle
 }, 60_000);
 
 afterAll(async () => {
+  await closeAll();
   await t.close();
 });
 
@@ -71,17 +72,14 @@ describe('one room, six namespaces', () => {
       seen('/threads', 'message:update'),
       seen('/workspace', 'message_edited'),
     ];
-    const ack = await alice['/']!.timeout(5000).emitWithAck('message:edit', {
-      messageId,
-      content: 'edited via /',
-    });
+    const ack = await emitAck(alice['/']!, 'message:edit', { messageId, content: 'edited via /' });
     expect(ack).toMatchObject({ ok: true });
     for (const payload of await Promise.all(arrivals)) expect(payload).toContain('edited via /');
   });
 
   it('a reaction through / reaches the namespaces that show reactions', async () => {
     const arrivals = [seen('/', 'reaction:updated'), seen('/workspace', 'reaction_added')];
-    const ack = await alice['/']!.timeout(5000).emitWithAck('reaction:add', { messageId, emoji: '👍' });
+    const ack = await emitAck(alice['/']!, 'reaction:add', { messageId, emoji: '👍' });
     expect(ack).toMatchObject({ ok: true });
     for (const payload of await Promise.all(arrivals)) expect(payload).toContain('👍');
   });
@@ -112,7 +110,7 @@ describe('one room, six namespaces', () => {
       seen('/threads', 'message:delete'),
       seen('/workspace', 'message_deleted'),
     ];
-    const ack = await alice['/messenger']!.timeout(5000).emitWithAck('delete_message', { messageId });
+    const ack = await emitAck(alice['/messenger']!, 'delete_message', { messageId });
     expect(ack).toEqual({ success: true });
     for (const payload of await Promise.all(arrivals)) expect(payload).toContain(messageId);
     expect((await t.server.chat.domain.messages.get('bob', messageId)).deletedAt).not.toBeNull();

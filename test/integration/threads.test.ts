@@ -4,15 +4,24 @@
  * effects at the right sockets (and not at others), a refused handshake, a forbidden and an invalid payload;
  * rate limits; the seed's own client code; and one room shared with `/messenger`.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../server/auth/index.js';
-import { next, SECRET, startTestServer, type TestServer } from './helpers.js';
-
-/** How long an event may take to arrive, and how long to watch for one that must not (a shared machine). */
-const ARRIVES = 4000;
-const QUIET = 300;
+import {
+  closeAll,
+  closeSocket,
+  collect,
+  connectAs,
+  errorOf,
+  nextEvent,
+  quietWindow,
+  SECRET,
+  emitAck as send,
+  socketAs,
+  startTestServer,
+  type TestServer,
+  track,
+} from './kit.js';
 
 interface WireError {
   code: string;
@@ -42,77 +51,30 @@ interface TypingUpdate {
 type PresenceUpdate = { userId: string; status: string; lastSeen?: string }[];
 
 let t: TestServer;
-/** Sockets of the running test, closed after it (so presence and subscriptions do not pile up). */
-const opened: Socket[] = [];
 
 beforeAll(async () => {
   // This file sends many events as the same users: generous limits here, small ones in "rate limits" below.
   const roomy = { burst: 100_000, perSecond: 100_000 };
   t = await startTestServer({ domain: { rateLimits: { message: roomy, typing: roomy } } });
 });
-afterEach(() => {
-  for (const socket of opened.splice(0)) socket.disconnect();
-});
+// Sockets of the running test are closed after it, so presence and subscriptions do not pile up.
+afterEach(closeAll);
 afterAll(async () => {
   await t.close();
 });
 
-async function connect(user: string, server: TestServer = t): Promise<Socket> {
-  const socket = await server.connect('/threads', user);
-  opened.push(socket);
-  return socket;
-}
+const connect = (user: string, server: TestServer = t) => connectAs(server, '/threads', user);
 
-/** A socket whose handshake carries `token` (not awaited: listeners can be added before it connects). */
-function rawSocket(token: string | undefined, server: TestServer = t): Socket {
-  const socket = io(`${server.server.url}/threads`, {
-    auth: token === undefined ? {} : { token },
-    transports: ['websocket'],
-    forceNew: true,
-    reconnection: false,
-  });
-  opened.push(socket);
+/** A socket whose handshake carries `token`, connecting (listeners added at once still hear `connect`). */
+async function rawSocket(token: string | undefined): Promise<Socket> {
+  const socket = await socketAs(t, '/threads', null, { token });
+  socket.connect();
   return socket;
-}
-
-/**
- * Emits and resolves once the server has handled the event: the runtime answers a client that asks for an ack
- * on an event without a reply (after any `error`), so this is also a barrier.
- */
-function send<T = unknown>(socket: Socket, event: string, ...args: unknown[]): Promise<T> {
-  return socket.timeout(ARRIVES).emitWithAck(event, ...args) as Promise<T>;
 }
 
 /** The next `event` on `socket` that matches. */
-function until<T>(socket: Socket, event: string, match: (payload: T) => boolean, ms = ARRIVES): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      socket.off(event, on);
-      reject(new Error(`no matching "${event}" within ${ms} ms`));
-    }, ms);
-    const on = (payload: T) => {
-      if (!match(payload)) return;
-      clearTimeout(timer);
-      socket.off(event, on);
-      resolve(payload);
-    };
-    socket.on(event, on);
-  });
-}
-
-/** Records every `event` from now on; read `got` after the action and a `QUIET` wait. */
-function listen<T = unknown>(socket: Socket, event: string): { got: T[] } {
-  const got: T[] = [];
-  socket.on(event, (payload: T) => got.push(payload));
-  return { got };
-}
-
-/** The `error` event an emitted event causes (the emit waits until the server has handled it). */
-async function errorOf(socket: Socket, event: string, ...args: unknown[]): Promise<WireError> {
-  const error = next<WireError>(socket, 'error', ARRIVES);
-  await send(socket, event, ...args);
-  return error;
-}
+const nextWhere = <T>(socket: Socket, event: string, where: (payload: T) => boolean) =>
+  nextEvent<T>(socket, event, { where });
 
 async function newThread(owner: string, options: { private?: boolean; members?: string[] } = {}) {
   const { room } = await t.server.chat.domain.rooms.create(owner, { kind: 'thread', ...options });
@@ -153,10 +115,10 @@ describe('/threads: handshake (x-parley-auth.reject: auth_error, then disconnect
   ])(
     'accepts a handshake with %s only to send auth_error UNAUTHENTICATED and disconnect',
     async (_n, token, why) => {
-      const socket = rawSocket(token);
-      const connected = next(socket, 'connect', ARRIVES);
-      const authError = next<WireError>(socket, 'auth_error', ARRIVES);
-      const disconnected = next<string>(socket, 'disconnect', ARRIVES);
+      const socket = await rawSocket(token);
+      const connected = nextEvent(socket, 'connect');
+      const authError = nextEvent<WireError>(socket, 'auth_error');
+      const disconnected = nextEvent<string>(socket, 'disconnect');
       await connected;
       const error = await authError;
       expect(error).toEqual({ code: 'UNAUTHENTICATED', message: expect.stringMatching(why) });
@@ -166,9 +128,9 @@ describe('/threads: handshake (x-parley-auth.reject: auth_error, then disconnect
 
   it('refuses an expired token the same way', async () => {
     const token = await issueToken('alice', { secret: SECRET, expiresIn: -10 });
-    const socket = rawSocket(token);
-    const authError = next<WireError>(socket, 'auth_error', ARRIVES);
-    const disconnected = next<string>(socket, 'disconnect', ARRIVES);
+    const socket = await rawSocket(token);
+    const authError = nextEvent<WireError>(socket, 'auth_error');
+    const disconnected = nextEvent<string>(socket, 'disconnect');
     expect(await authError).toMatchObject({
       code: 'UNAUTHENTICATED',
       message: expect.stringMatching(/expired/i),
@@ -178,8 +140,8 @@ describe('/threads: handshake (x-parley-auth.reject: auth_error, then disconnect
 
   it('keeps a socket with a valid token connected, with no auth_error', async () => {
     const socket = await connect('alice');
-    const authErrors = listen(socket, 'auth_error');
-    await sleep(QUIET);
+    const authErrors = collect(socket, 'auth_error');
+    await quietWindow();
     expect(authErrors.got).toEqual([]);
     expect(socket.connected).toBe(true);
   });
@@ -200,20 +162,20 @@ describe('/threads: handshake (x-parley-auth.reject: auth_error, then disconnect
   ])('does not handle %s on a socket whose token was refused', async (event, args) => {
     const watcher = await connect('bob');
     await send(watcher, 'thread:join', { threadId: 'general' });
-    const atWatcher = listen(watcher, 'message:new');
+    const atWatcher = collect(watcher, 'message:new');
     const before = (await history('general')).length;
 
-    const socket = rawSocket('not-a-valid-token');
-    const authError = next<WireError>(socket, 'auth_error', ARRIVES);
-    const disconnected = next<string>(socket, 'disconnect', ARRIVES);
-    const errors = listen(socket, 'error');
+    const socket = await rawSocket('not-a-valid-token');
+    const authError = nextEvent<WireError>(socket, 'auth_error');
+    const disconnected = nextEvent<string>(socket, 'disconnect');
+    const errors = collect(socket, 'error');
     let acked = false;
     socket.emit(event, ...args, () => {
       acked = true;
     });
     expect(await authError).toMatchObject({ code: 'UNAUTHENTICATED' });
     expect(await disconnected).toBe('io server disconnect');
-    await sleep(QUIET);
+    await quietWindow();
     expect(acked).toBe(false);
     expect(errors.got).toEqual([]);
     expect(atWatcher.got).toEqual([]);
@@ -233,11 +195,11 @@ describe('/threads: message:send', () => {
     ]);
     for (const socket of [alice, aliceTab, bob]) await send(socket, 'thread:join', { threadId });
     const [atAlice, atTab, atBob] = [alice, aliceTab, bob].map((s) =>
-      next<WireMessage>(s, 'message:new', ARRIVES),
+      nextEvent<WireMessage>(s, 'message:new'),
     );
     // A member's socket that did not subscribe, and a user who is not in the thread, hear nothing.
-    const atIdle = listen(bobIdle, 'message:new');
-    const atCarol = listen(carol, 'message:new');
+    const atIdle = collect(bobIdle, 'message:new');
+    const atCarol = collect(carol, 'message:new');
 
     const ack = await send<SendAck>(alice, 'message:send', {
       threadId,
@@ -264,7 +226,7 @@ describe('/threads: message:send', () => {
     expect(await atAlice).toEqual(ack.message);
     expect(await atTab).toEqual(ack.message);
     expect(await atBob).toEqual(ack.message);
-    await sleep(QUIET);
+    await quietWindow();
     expect(atIdle.got).toEqual([]);
     expect(atCarol.got).toEqual([]);
   });
@@ -291,10 +253,10 @@ describe('/threads: message:send', () => {
     const threadId = await newThread('alice', { private: true, members: ['bob'] });
     const [bob, carol] = await Promise.all([connect('bob'), connect('carol')]);
     await send(bob, 'thread:join', { threadId });
-    const atBob = listen(bob, 'message:new');
+    const atBob = collect(bob, 'message:new');
     const ack = await send<SendAck>(carol, 'message:send', { threadId, content: 'sneaky' });
     expect(ack).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', details: [] } });
-    await sleep(QUIET);
+    await quietWindow();
     expect(atBob.got).toEqual([]);
     expect(await history(threadId)).toEqual([]);
   });
@@ -327,7 +289,7 @@ describe('/threads: message:send', () => {
 
   it('reports a failed send emitted without a callback with the error event', async () => {
     const alice = await connect('alice');
-    const error = next<WireError>(alice, 'error', ARRIVES);
+    const error = nextEvent<WireError>(alice, 'error');
     alice.emit('message:send', { threadId: 'thread_999', content: 'Hello?' });
     expect(await error).toEqual({
       code: 'NOT_FOUND',
@@ -344,10 +306,10 @@ describe('/threads: message:edit', () => {
     await send(alice, 'thread:join', { threadId });
     await send(bob, 'thread:join', { threadId });
     const sent = await sendOk(alice, threadId, 'Here is the mock-up.');
-    const atAlice = next(alice, 'message:update', ARRIVES);
-    const atBob = next(bob, 'message:update', ARRIVES);
-    const atCarol = listen(carol, 'message:update');
-    const errors = listen(alice, 'error');
+    const atAlice = nextEvent(alice, 'message:update');
+    const atBob = nextEvent(bob, 'message:update');
+    const atCarol = collect(carol, 'message:update');
+    const errors = collect(alice, 'error');
 
     await send(alice, 'message:edit', { messageId: sent.id, content: 'Here is the updated mock-up.' });
     const stored = await t.server.chat.domain.messages.get('alice', sent.id);
@@ -360,7 +322,7 @@ describe('/threads: message:edit', () => {
     };
     expect(await atAlice).toEqual(update);
     expect(await atBob).toEqual(update);
-    await sleep(QUIET);
+    await quietWindow();
     expect(atCarol.got).toEqual([]);
     expect(errors.got).toEqual([]);
   });
@@ -370,13 +332,13 @@ describe('/threads: message:edit', () => {
     const [alice, bob] = await Promise.all([connect('alice'), connect('bob')]);
     await send(alice, 'thread:join', { threadId });
     const sent = await sendOk(alice, threadId, 'mine');
-    const updates = listen(alice, 'message:update');
+    const updates = collect(alice, 'message:update');
     expect(await errorOf(bob, 'message:edit', { messageId: sent.id, content: 'hijacked' })).toEqual({
       code: 'FORBIDDEN',
       message: 'Only the author may edit a message',
       details: [],
     });
-    await sleep(QUIET);
+    await quietWindow();
     expect(updates.got).toEqual([]);
     expect((await t.server.chat.domain.messages.get('alice', sent.id)).content).toBe('mine');
   });
@@ -410,9 +372,9 @@ describe('/threads: message:delete', () => {
     const sent = await sendOk(alice, threadId, 'oops');
     // Carol neither takes part nor subscribed: the id names no thread, so everyone gets it.
     const [atAlice, atBob, atCarol] = [alice, bob, carol].map((s) =>
-      until<string>(s, 'message:delete', (id) => id === sent.id),
+      nextWhere<string>(s, 'message:delete', (id) => id === sent.id),
     );
-    const errors = listen(alice, 'error');
+    const errors = collect(alice, 'error');
     await send(alice, 'message:delete', { messageId: sent.id });
     expect(await Promise.all([atAlice, atBob, atCarol])).toEqual([sent.id, sent.id, sent.id]);
     expect((await t.server.chat.domain.messages.get('alice', sent.id)).deletedAt).not.toBeNull();
@@ -423,13 +385,13 @@ describe('/threads: message:delete', () => {
     const threadId = await newThread('alice', { members: ['bob'] });
     const [alice, bob] = await Promise.all([connect('alice'), connect('bob')]);
     const sent = await sendOk(bob, threadId, "bob's");
-    const deletes = listen(bob, 'message:delete');
+    const deletes = collect(bob, 'message:delete');
     expect(await errorOf(alice, 'message:delete', { messageId: sent.id })).toEqual({
       code: 'FORBIDDEN',
       message: 'Only the author may delete a message',
       details: [],
     });
-    await sleep(QUIET);
+    await quietWindow();
     expect(deletes.got).not.toContain(sent.id);
     expect((await t.server.chat.domain.messages.get('bob', sent.id)).deletedAt).toBeNull();
   });
@@ -466,15 +428,15 @@ describe('/threads: typing', () => {
     ]);
     for (const socket of [alice, aliceTab, bob]) await send(socket, 'thread:join', { threadId });
     // Carol takes part but did not subscribe; the typist's own sockets hear nothing.
-    const atCarol = listen(carol, 'typing:update');
-    const atAlice = listen(alice, 'typing:update');
-    const atTab = listen(aliceTab, 'typing:update');
+    const atCarol = collect(carol, 'typing:update');
+    const atAlice = collect(alice, 'typing:update');
+    const atTab = collect(aliceTab, 'typing:update');
 
-    let atBob = next<TypingUpdate>(bob, 'typing:update', ARRIVES);
+    let atBob = nextEvent<TypingUpdate>(bob, 'typing:update');
     await send(alice, 'typing:start', { threadId });
     expect(await atBob).toEqual({ threadId, users: [{ id: 'alice', name: 'Alice', isTyping: true }] });
 
-    const bobTyping = [alice, aliceTab].map((s) => next<TypingUpdate>(s, 'typing:update', ARRIVES));
+    const bobTyping = [alice, aliceTab].map((s) => nextEvent<TypingUpdate>(s, 'typing:update'));
     await send(bob, 'typing:start', { threadId });
     const both = {
       threadId,
@@ -487,7 +449,7 @@ describe('/threads: typing', () => {
     atAlice.got.length = 0;
     atTab.got.length = 0;
 
-    atBob = next<TypingUpdate>(bob, 'typing:update', ARRIVES);
+    atBob = nextEvent<TypingUpdate>(bob, 'typing:update');
     await send(alice, 'typing:stop', { threadId });
     expect(await atBob).toEqual({
       threadId,
@@ -497,7 +459,7 @@ describe('/threads: typing', () => {
       ],
     });
     await send(bob, 'typing:stop', { threadId });
-    await sleep(QUIET);
+    await quietWindow();
     // Alice heard Bob stop (not her own events); Carol heard nothing.
     expect(atAlice.got).toEqual([{ threadId, users: [{ id: 'bob', name: 'Bob', isTyping: false }] }]);
     expect(atTab.got).toEqual(atAlice.got);
@@ -508,10 +470,10 @@ describe('/threads: typing', () => {
     const threadId = await newThread('alice', { members: ['bob'] });
     const [alice, bob] = await Promise.all([connect('alice'), connect('bob')]);
     await send(bob, 'thread:join', { threadId });
-    const atBob = listen(bob, 'typing:update');
-    const errors = listen(alice, 'error');
+    const atBob = collect(bob, 'typing:update');
+    const errors = collect(alice, 'error');
     await send(alice, 'typing:stop', { threadId });
-    await sleep(QUIET);
+    await quietWindow();
     expect(atBob.got).toEqual([]);
     expect(errors.got).toEqual([]);
   });
@@ -520,10 +482,10 @@ describe('/threads: typing', () => {
     const threadId = await newThread('alice', { members: ['bob'] });
     const [alice, bob] = await Promise.all([connect('alice'), connect('bob')]);
     await send(bob, 'thread:join', { threadId });
-    const started = next(bob, 'typing:update', ARRIVES);
+    const started = nextEvent(bob, 'typing:update');
     await send(alice, 'typing:start', { threadId });
     await started;
-    const stopped = next<TypingUpdate>(bob, 'typing:update', ARRIVES);
+    const stopped = nextEvent<TypingUpdate>(bob, 'typing:update');
     alice.disconnect();
     expect(await stopped).toEqual({ threadId, users: [{ id: 'alice', name: 'Alice', isTyping: false }] });
   });
@@ -534,14 +496,14 @@ describe('/threads: typing', () => {
       const threadId = await newThread('alice', { private: true, members: ['bob'] });
       const [bob, carol] = await Promise.all([connect('bob'), connect('carol')]);
       await send(bob, 'thread:join', { threadId });
-      const atBob = listen(bob, 'typing:update');
+      const atBob = collect(bob, 'typing:update');
       expect(await errorOf(carol, event, { threadId })).toMatchObject({ code: 'FORBIDDEN', details: [] });
       expect(await errorOf(carol, event, { threadId: 'thread_999' })).toEqual({
         code: 'NOT_FOUND',
         message: 'Thread thread_999 does not exist',
         details: [],
       });
-      await sleep(QUIET);
+      await quietWindow();
       expect(atBob.got).toEqual([]);
     },
   );
@@ -561,13 +523,13 @@ describe('/threads: presence', () => {
   it('stores the status and sends a one-entry presence:update to every socket, the sender included', async () => {
     const [alice, bob, carol] = await Promise.all([connect('alice'), connect('bob'), connect('carol')]);
     const away = (u: PresenceUpdate) => u.length === 1 && u[0]?.userId === 'alice' && u[0]?.status === 'AWAY';
-    const arrivals = [alice, bob, carol].map((s) => until<PresenceUpdate>(s, 'presence:update', away));
+    const arrivals = [alice, bob, carol].map((s) => nextWhere<PresenceUpdate>(s, 'presence:update', away));
     await send(alice, 'presence:update', { status: 'AWAY' });
     expect(await Promise.all(arrivals)).toEqual(Array(3).fill([{ userId: 'alice', status: 'AWAY' }]));
     expect((await t.server.chat.domain.users.get('alice')).status).toBe('away');
 
     // OFFLINE while connected: appear offline.
-    const hidden = until<PresenceUpdate>(bob, 'presence:update', (u) => u[0]?.status === 'OFFLINE');
+    const hidden = nextWhere<PresenceUpdate>(bob, 'presence:update', (u) => u[0]?.status === 'OFFLINE');
     await send(alice, 'presence:update', { status: 'OFFLINE' });
     expect(await hidden).toEqual([{ userId: 'alice', status: 'OFFLINE' }]);
     expect((await t.server.chat.domain.presence.onlineUsers()).map((s) => s.userId)).not.toContain('alice');
@@ -578,15 +540,15 @@ describe('/threads: presence', () => {
   it('announces a user coming online with their first socket and going offline with their last', async () => {
     await t.server.chat.domain.users.ensure('dave');
     const carol = await connect('carol');
-    const online = until<PresenceUpdate>(carol, 'presence:update', (u) => u[0]?.userId === 'dave');
+    const online = nextWhere<PresenceUpdate>(carol, 'presence:update', (u) => u[0]?.userId === 'dave');
     const dave = await connect('dave');
     expect(await online).toEqual([{ userId: 'dave', status: 'ONLINE' }]);
     const daveTab = await connect('dave');
-    const quiet = listen<PresenceUpdate>(carol, 'presence:update');
-    dave.disconnect();
-    await sleep(QUIET);
+    const quiet = collect<PresenceUpdate>(carol, 'presence:update');
+    await closeSocket(dave);
+    await quietWindow();
     expect(quiet.got.filter((u) => u[0]?.userId === 'dave')).toEqual([]);
-    const offline = until<PresenceUpdate>(carol, 'presence:update', (u) => u[0]?.userId === 'dave');
+    const offline = nextWhere<PresenceUpdate>(carol, 'presence:update', (u) => u[0]?.userId === 'dave');
     daveTab.disconnect();
     const [entry] = await offline;
     expect(entry).toEqual({ userId: 'dave', status: 'OFFLINE', lastSeen: expect.any(String) });
@@ -617,13 +579,13 @@ describe('/threads: thread:join', () => {
       connect('alice'),
       connect('bob'),
     ]);
-    const own = next<ThreadUpdate>(carol, 'thread:update', ARRIVES);
+    const own = nextEvent<ThreadUpdate>(carol, 'thread:update');
     await send(carol, 'thread:join', { threadId });
     expect(await own).toEqual(joined(threadId, 'carol', 'Carol'));
 
-    const atCarol = next<ThreadUpdate>(carol, 'thread:update', ARRIVES);
-    const atAlice = next<ThreadUpdate>(alice, 'thread:update', ARRIVES);
-    const atBob = listen(bob, 'thread:update');
+    const atCarol = nextEvent<ThreadUpdate>(carol, 'thread:update');
+    const atAlice = nextEvent<ThreadUpdate>(alice, 'thread:update');
+    const atBob = collect(bob, 'thread:update');
     await send(alice, 'thread:join', { threadId });
     expect(await atAlice).toEqual(joined(threadId, 'alice', 'Alice'));
     expect(await atCarol).toEqual(joined(threadId, 'alice', 'Alice'));
@@ -632,26 +594,26 @@ describe('/threads: thread:join', () => {
     });
 
     // Alice's second socket, and her first one again: no notice (per user, not per tab).
-    const quiet = listen(carol, 'thread:update');
+    const quiet = collect(carol, 'thread:update');
     await send(aliceTab, 'thread:join', { threadId });
     await send(alice, 'thread:join', { threadId });
-    await sleep(QUIET);
+    await quietWindow();
     expect(quiet.got).toEqual([]);
     expect(atBob.got).toEqual([]);
 
     // Both of Alice's sockets now hear the thread; Bob's (not subscribed) does not.
-    const heard = [alice, aliceTab].map((s) => next<WireMessage>(s, 'message:new', ARRIVES));
-    const bobHeard = listen(bob, 'message:new');
+    const heard = [alice, aliceTab].map((s) => nextEvent<WireMessage>(s, 'message:new'));
+    const bobHeard = collect(bob, 'message:new');
     const sent = await sendOk(carol, threadId, 'welcome');
     expect(await Promise.all(heard)).toEqual([sent, sent]);
-    await sleep(QUIET);
+    await quietWindow();
     expect(bobHeard.got).toEqual([]);
   });
 
   it('lets a participant subscribe to a private thread', async () => {
     const threadId = await newThread('alice', { private: true, members: ['bob'] });
     const bob = await connect('bob');
-    const update = next<ThreadUpdate>(bob, 'thread:update', ARRIVES);
+    const update = nextEvent<ThreadUpdate>(bob, 'thread:update');
     await send(bob, 'thread:join', { threadId });
     expect(await update).toEqual(joined(threadId, 'bob', 'Bob'));
   });
@@ -660,13 +622,13 @@ describe('/threads: thread:join', () => {
     const threadId = await newThread('alice', { private: true, members: ['bob'] });
     const [bob, carol] = await Promise.all([connect('bob'), connect('carol')]);
     await send(bob, 'thread:join', { threadId });
-    const atBob = listen(bob, 'thread:update');
+    const atBob = collect(bob, 'thread:update');
     const error = await errorOf(carol, 'thread:join', { threadId });
     expect(error).toMatchObject({ code: 'FORBIDDEN', details: [] });
     expect(await t.server.chat.domain.store.getMembership(threadId, 'carol')).toBeUndefined();
-    const carolHeard = listen(carol, 'message:new');
+    const carolHeard = collect(carol, 'message:new');
     await sendOk(bob, threadId, 'private');
-    await sleep(QUIET);
+    await quietWindow();
     expect(carolHeard.got).toEqual([]);
     expect(atBob.got).toEqual([]);
   });
@@ -695,22 +657,22 @@ describe('/threads: thread:leave', () => {
     for (const socket of [alice, bob, bobTab]) await send(socket, 'thread:join', { threadId });
 
     // Bob's first socket leaves: it stops hearing the thread; his other socket is still there, so no notice.
-    const quiet = listen(alice, 'thread:update');
+    const quiet = collect(alice, 'thread:update');
     await send(bob, 'thread:leave', { threadId });
-    const bobHeard = listen(bob, 'message:new');
-    const tabHeard = next(bobTab, 'message:new', ARRIVES);
+    const bobHeard = collect(bob, 'message:new');
+    const tabHeard = nextEvent(bobTab, 'message:new');
     await sendOk(alice, threadId, 'still there?');
     await tabHeard;
-    await sleep(QUIET);
+    await quietWindow();
     expect(bobHeard.got).toEqual([]);
     expect(quiet.got).toEqual([]);
 
     // His last socket leaves: the room (not the leaver) hears participant_left.
-    const atAlice = next<ThreadUpdate>(alice, 'thread:update', ARRIVES);
-    const atTab = listen(bobTab, 'thread:update');
+    const atAlice = nextEvent<ThreadUpdate>(alice, 'thread:update');
+    const atTab = collect(bobTab, 'thread:update');
     await send(bobTab, 'thread:leave', { threadId });
     expect(await atAlice).toEqual(left(threadId, 'bob', 'Bob'));
-    await sleep(QUIET);
+    await quietWindow();
     expect(atTab.got).toEqual([]);
     expect(await t.server.chat.domain.store.getMembership(threadId, 'bob')).toBeDefined();
   });
@@ -719,11 +681,11 @@ describe('/threads: thread:leave', () => {
     const threadId = await newThread('alice', { members: ['bob'] });
     const [alice, bob] = await Promise.all([connect('alice'), connect('bob')]);
     await send(alice, 'thread:join', { threadId });
-    const updates = listen(alice, 'thread:update');
-    const errors = listen(bob, 'error');
+    const updates = collect(alice, 'thread:update');
+    const errors = collect(bob, 'error');
     await send(bob, 'thread:leave', { threadId });
     await send(bob, 'thread:leave', { threadId: 'thread_999' });
-    await sleep(QUIET);
+    await quietWindow();
     expect(updates.got).toEqual([]);
     expect(errors.got).toEqual([]);
   });
@@ -733,7 +695,7 @@ describe('/threads: thread:leave', () => {
     const [alice, bob] = await Promise.all([connect('alice'), connect('bob')]);
     await send(alice, 'thread:join', { threadId });
     await send(bob, 'thread:join', { threadId });
-    const atAlice = next<ThreadUpdate>(alice, 'thread:update', ARRIVES);
+    const atAlice = nextEvent<ThreadUpdate>(alice, 'thread:update');
     bob.disconnect();
     expect(await atAlice).toEqual(left(threadId, 'bob', 'Bob'));
   });
@@ -756,22 +718,22 @@ describe('/threads: thread:join_bulk and thread:leave_all', () => {
     const [alice, carol] = await Promise.all([connect('alice'), connect('carol')]);
     await send(carol, 'thread:join_bulk', { threadIds: [one, two] });
     const atCarol = [one, two].map((id) =>
-      until<ThreadUpdate>(
+      nextWhere<ThreadUpdate>(
         carol,
         'thread:update',
         (u) => u.threadId === id && (u.data as { userId: string }).userId === 'alice',
       ),
     );
-    const own = listen<ThreadUpdate>(alice, 'thread:update');
+    const own = collect<ThreadUpdate>(alice, 'thread:update');
     await send(alice, 'thread:join_bulk', { threadIds: [one, two, one] });
     expect(await Promise.all(atCarol)).toEqual([
       joined(one, 'alice', 'Alice'),
       joined(two, 'alice', 'Alice'),
     ]);
-    await sleep(QUIET);
+    await quietWindow();
     // One notice per thread (the duplicate id joins once), the joining socket included.
     expect(own.got).toEqual([joined(one, 'alice', 'Alice'), joined(two, 'alice', 'Alice')]);
-    const heard = next<WireMessage>(alice, 'message:new', ARRIVES);
+    const heard = nextEvent<WireMessage>(alice, 'message:new');
     const sent = await sendOk(carol, one, 'in one');
     expect(await heard).toEqual(sent);
   });
@@ -781,7 +743,7 @@ describe('/threads: thread:join_bulk and thread:leave_all', () => {
     const closed = await newThread('alice', { private: true, members: ['bob'] });
     const [bob, carol] = await Promise.all([connect('bob'), connect('carol')]);
     await send(bob, 'thread:join', { threadId: open });
-    const atBob = listen(bob, 'thread:update');
+    const atBob = collect(bob, 'thread:update');
 
     expect(await errorOf(carol, 'thread:join_bulk', { threadIds: [open, closed] })).toMatchObject({
       code: 'FORBIDDEN',
@@ -793,9 +755,9 @@ describe('/threads: thread:join_bulk and thread:leave_all', () => {
     });
     // Not a participant of the open thread either, and not subscribed to it.
     expect(await t.server.chat.domain.store.getMembership(open, 'carol')).toBeUndefined();
-    const carolHeard = listen(carol, 'message:new');
+    const carolHeard = collect(carol, 'message:new');
     await sendOk(bob, open, 'anyone?');
-    await sleep(QUIET);
+    await quietWindow();
     expect(carolHeard.got).toEqual([]);
     expect(atBob.got).toEqual([]);
   });
@@ -822,26 +784,30 @@ describe('/threads: thread:join_bulk and thread:leave_all', () => {
     await send(bob, 'thread:join', { threadId: 'general' });
 
     const atAlice = [one, two].map((id) =>
-      until<ThreadUpdate>(alice, 'thread:update', (u) => u.threadId === id && u.type === 'participant_left'),
+      nextWhere<ThreadUpdate>(
+        alice,
+        'thread:update',
+        (u) => u.threadId === id && u.type === 'participant_left',
+      ),
     );
-    const atBob = listen(bob, 'thread:update');
-    const errors = listen(bob, 'error');
+    const atBob = collect(bob, 'thread:update');
+    const errors = collect(bob, 'error');
     await send(bob, 'thread:leave_all');
     expect(await Promise.all(atAlice)).toEqual([left(one, 'bob', 'Bob'), left(two, 'bob', 'Bob')]);
     expect(await t.server.chat.domain.store.getMembership(one, 'bob')).toBeDefined();
 
-    const bobHeard = listen(bob, 'message:new');
-    const aliceHeard = next(alice, 'message:new', ARRIVES);
+    const bobHeard = collect(bob, 'message:new');
+    const aliceHeard = nextEvent(alice, 'message:new');
     await sendOk(alice, one, 'bob is gone');
     await aliceHeard;
-    await sleep(QUIET);
+    await quietWindow();
     expect(bobHeard.got).toEqual([]);
     expect(atBob.got).toEqual([]);
     expect(errors.got).toEqual([]);
 
     // Nothing left to leave: nothing happens.
     await send(bob, 'thread:leave_all');
-    await sleep(QUIET);
+    await quietWindow();
     expect(errors.got).toEqual([]);
   });
   // thread:leave_all has no payload, so no invalid case (the runtime ignores arguments a `none` event does not
@@ -853,15 +819,15 @@ describe('/threads: thread_updated', () => {
     const threadId = await newThread('alice', { members: ['bob'] });
     const [bob, carol] = await Promise.all([connect('bob'), connect('carol')]);
     await send(bob, 'thread:join', { threadId });
-    const atBob = next<ThreadUpdate>(bob, 'thread:update', ARRIVES);
-    const atCarol = listen(carol, 'thread:update');
+    const atBob = nextEvent<ThreadUpdate>(bob, 'thread:update');
+    const atCarol = collect(carol, 'thread:update');
     await t.server.chat.updateRoom('alice', threadId, { name: 'Landing page redesign' });
     expect(await atBob).toEqual({
       threadId,
       type: 'thread_updated',
       data: { title: 'Landing page redesign' },
     });
-    await sleep(QUIET);
+    await quietWindow();
     expect(atCarol.got).toEqual([]);
   });
 });
@@ -888,12 +854,11 @@ describe('/threads: rate limits', () => {
       });
     }
     const before = (await history('general', limited)).length;
-    const notice = next<{ event: string; limit: number; remaining: number; reset: number }>(
+    const notice = nextEvent<{ event: string; limit: number; remaining: number; reset: number }>(
       alice,
       'rate_limit',
-      ARRIVES,
     );
-    const bobNotices = listen(bob, 'rate_limit');
+    const bobNotices = collect(bob, 'rate_limit');
     const ack = await send<SendAck>(alice, 'message:send', { threadId: 'general', content: 'three' });
     expect(ack).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED', details: [] } });
     const info = await notice;
@@ -904,12 +869,12 @@ describe('/threads: rate limits', () => {
 
     // Edits and deletes share the budget and fail with the error event; other users keep theirs.
     const sent = (await history('general', limited)).find((m) => m.senderId === 'alice');
-    const editNotice = next<{ event: string }>(alice, 'rate_limit', ARRIVES);
+    const editNotice = nextEvent<{ event: string }>(alice, 'rate_limit');
     expect(await errorOf(alice, 'message:edit', { messageId: sent?.id, content: 'edited' })).toMatchObject({
       code: 'RATE_LIMITED',
     });
     expect(await editNotice).toMatchObject({ event: 'message:edit', remaining: 0 });
-    const deleteNotice = next<{ event: string }>(alice, 'rate_limit', ARRIVES);
+    const deleteNotice = nextEvent<{ event: string }>(alice, 'rate_limit');
     expect(await errorOf(alice, 'message:delete', { messageId: sent?.id })).toMatchObject({
       code: 'RATE_LIMITED',
     });
@@ -921,7 +886,7 @@ describe('/threads: rate limits', () => {
     ).toMatchObject({
       ok: true,
     });
-    await sleep(QUIET);
+    await quietWindow();
     expect(bobNotices.got).toEqual([]);
   });
 
@@ -929,16 +894,16 @@ describe('/threads: rate limits', () => {
     const bob = await connect('bob', limited);
     const carol = await connect('carol', limited);
     await send(carol, 'thread:join', { threadId: 'general' });
-    const started = next(carol, 'typing:update', ARRIVES);
+    const started = nextEvent(carol, 'typing:update');
     await send(bob, 'typing:start', { threadId: 'general' });
     await started;
-    const notice = next<{ event: string; limit: number }>(bob, 'rate_limit', ARRIVES);
-    const stops = listen(carol, 'typing:update');
+    const notice = nextEvent<{ event: string; limit: number }>(bob, 'rate_limit');
+    const stops = collect(carol, 'typing:update');
     expect(await errorOf(bob, 'typing:stop', { threadId: 'general' })).toMatchObject({
       code: 'RATE_LIMITED',
     });
     expect(await notice).toMatchObject({ event: 'typing:stop', limit: 1, remaining: 0 });
-    await sleep(QUIET);
+    await quietWindow();
     expect(stops.got).toEqual([]);
     expect(limited.server.chat.domain.typing.typingIn('general')).toEqual(['bob']);
   });
@@ -969,7 +934,7 @@ describe("/threads: the seed's own client code", () => {
         token: token,
       },
     });
-    opened.push(socket);
+    track(t, '/threads', socket);
 
     // ---- "Authentication Events" ----
     socket.on('connect', () => {
@@ -1062,18 +1027,18 @@ describe("/threads: the seed's own client code", () => {
       },
     );
 
-    await until(socket, 'connect', () => true);
+    await nextEvent(socket, 'connect');
     expect(logs).toEqual([['log', 'Connected to WebSocket']]);
 
     // ---- "Thread Updates": join thread ----
     socket.emit('thread:join', {
       threadId: threadId,
     });
-    await until<{ type: string }>(socket, 'thread:update', (u) => u.type === 'participant_joined');
+    await nextWhere<{ type: string }>(socket, 'thread:update', (u) => u.type === 'participant_joined');
     expect(seen.threads).toEqual([joined(threadId, 'alice', 'Alice')]);
 
     // ---- "Event Acknowledgments" ----
-    const atBob = next<WireMessage>(bob, 'message:new', ARRIVES);
+    const atBob = nextEvent<WireMessage>(bob, 'message:new');
     const data = {
       threadId: threadId,
       content: 'Here is the mock-up for the new landing page.',
@@ -1117,26 +1082,26 @@ describe("/threads: the seed's own client code", () => {
     expect(failure).toMatchObject({ code: 'NOT_FOUND', message: 'Thread thread_999 does not exist' });
 
     // ---- "Message Updates" and "Message Deletion" ----
-    const edited = until(socket, 'message:update', () => true);
+    const edited = nextEvent(socket, 'message:update');
     socket.emit('message:edit', {
       messageId: message?.id,
       content: 'Here is the updated mock-up for the new landing page.',
     });
     expect(await edited).toMatchObject({ messageId: message?.id, threadId });
-    const deleted = until<string>(socket, 'message:delete', (id) => id === message?.id);
+    const deleted = nextWhere<string>(socket, 'message:delete', (id) => id === message?.id);
     socket.emit('message:delete', {
       messageId: message?.id,
     });
     expect(await deleted).toBe(message?.id);
 
     // ---- "Typing Status" (Bob types; Alice's listener hears it) ----
-    const typing = until(socket, 'typing:update', () => true);
+    const typing = nextEvent(socket, 'typing:update');
     bob.emit('typing:start', { threadId });
     expect(await typing).toEqual({ threadId, users: [{ id: 'bob', name: 'Bob', isTyping: true }] });
     bob.emit('typing:stop', { threadId });
 
     // ---- "User Status" ----
-    const away = until<PresenceUpdate>(socket, 'presence:update', (u) => u[0]?.userId === 'alice');
+    const away = nextWhere<PresenceUpdate>(socket, 'presence:update', (u) => u[0]?.userId === 'alice');
     socket.emit('presence:update', {
       status: 'AWAY',
     });
@@ -1145,12 +1110,12 @@ describe("/threads: the seed's own client code", () => {
 
     // ---- "Room Management" ----
     const other = await newThread('bob', { members: ['alice'] });
-    const bulk = until<ThreadUpdate>(socket, 'thread:update', (u) => u.threadId === other);
+    const bulk = nextWhere<ThreadUpdate>(socket, 'thread:update', (u) => u.threadId === other);
     socket.emit('thread:join_bulk', {
       threadIds: [threadId, other],
     });
     expect(await bulk).toEqual(joined(other, 'alice', 'Alice'));
-    const leftAll = until<ThreadUpdate>(bob, 'thread:update', (u) => u.type === 'participant_left');
+    const leftAll = nextWhere<ThreadUpdate>(bob, 'thread:update', (u) => u.type === 'participant_left');
     socket.emit('thread:leave_all');
     expect(await leftAll).toEqual(left(threadId, 'alice', 'Alice'));
 
@@ -1173,7 +1138,7 @@ describe("/threads: the seed's own client code", () => {
         token: 'clerk-jwt-token',
       },
     });
-    opened.push(socket);
+    track(t, '/threads', socket);
 
     socket.on('connect', () => {
       console.log('Connected to WebSocket');
@@ -1187,7 +1152,7 @@ describe("/threads: the seed's own client code", () => {
       console.log('Disconnected:', reason);
     });
 
-    await until(socket, 'disconnect', () => true);
+    await nextEvent(socket, 'disconnect');
     expect(logs).toEqual([
       ['log', 'Connected to WebSocket'],
       ['error', 'Authentication failed:', { code: 'UNAUTHENTICATED', message: expect.any(String) }],
@@ -1199,9 +1164,8 @@ describe("/threads: the seed's own client code", () => {
 describe('/threads: one room, many dialects', () => {
   it('delivers a message sent through /threads to the members connected through /messenger', async () => {
     const alice = await connect('alice');
-    const bobMessenger = await t.connect('/messenger', 'bob');
-    opened.push(bobMessenger);
-    const atBob = until<{ message: { _id: string; content: string }; conversationId: string }>(
+    const bobMessenger = await connectAs(t, '/messenger', 'bob');
+    const atBob = nextWhere<{ message: { _id: string; content: string }; conversationId: string }>(
       bobMessenger,
       'receive_message',
       (p) => p.message.content === 'from /threads',
@@ -1216,11 +1180,10 @@ describe('/threads: one room, many dialects', () => {
   it('delivers a message sent through /messenger to the sockets subscribed through /threads, and only to them', async () => {
     const [alice, carol] = await Promise.all([connect('alice'), connect('carol')]);
     await send(alice, 'thread:join', { threadId: 'general' });
-    const bobMessenger = await t.connect('/messenger', 'bob');
-    opened.push(bobMessenger);
-    const atAlice = until<WireMessage>(alice, 'message:new', (m) => m.content === 'from /messenger');
-    const atCarol = listen(carol, 'message:new');
-    const ack = (await bobMessenger.timeout(ARRIVES).emitWithAck('send_message', {
+    const bobMessenger = await connectAs(t, '/messenger', 'bob');
+    const atAlice = nextWhere<WireMessage>(alice, 'message:new', (m) => m.content === 'from /messenger');
+    const atCarol = collect(carol, 'message:new');
+    const ack = (await send(bobMessenger, 'send_message', {
       conversationId: 'general',
       content: 'from /messenger',
       type: 'text',
@@ -1236,14 +1199,15 @@ describe('/threads: one room, many dialects', () => {
       userId: 'bob',
       createdAt: expect.any(String),
     });
-    await sleep(QUIET);
+    await quietWindow();
     expect(atCarol.got).toEqual([]);
 
     // An edit through /messenger reaches /threads as message:update.
-    const update = until(alice, 'message:update', () => true);
-    await bobMessenger
-      .timeout(ARRIVES)
-      .emitWithAck('edit_message', { messageId: ack.message._id, newContent: 'edited in /messenger' });
+    const update = nextEvent(alice, 'message:update');
+    await send(bobMessenger, 'edit_message', {
+      messageId: ack.message._id,
+      newContent: 'edited in /messenger',
+    });
     expect(await update).toMatchObject({
       messageId: ack.message._id,
       content: 'edited in /messenger',

@@ -5,16 +5,23 @@
  * the direct conversation `alice-bob`.
  */
 import { io, type Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Message } from '../../server/store/types.js';
-import { collect, next, startTestServer, type TestServer } from './helpers.js';
-
-/** Arrivals may take a while on a shared machine; "nothing arrives" is checked over this window. */
-const ARRIVAL_MS = 5000;
-const QUIET_MS = 300;
+import {
+  ARRIVAL_MS,
+  closeAll,
+  collect,
+  connectAs,
+  emitAck,
+  expectQuiet,
+  nextEvent,
+  socketAs,
+  startTestServer,
+  type TestServer,
+  track,
+} from './kit.js';
 
 let t: TestServer;
-const opened: Socket[] = [];
 /** A second channel alice and bob are in (carol is not), and a private one only carol is in. */
 let random: string;
 let staff: string;
@@ -28,60 +35,24 @@ beforeAll(async () => {
   random = (await rooms.create('alice', { kind: 'channel', name: 'random', members: ['bob'] })).room.id;
   staff = (await rooms.create('carol', { kind: 'channel', name: 'staff', private: true })).room.id;
 });
+afterEach(closeAll);
 afterAll(async () => {
-  for (const socket of opened) socket.disconnect();
   await t.close();
 });
 
 const token = (user: string) => t.server.auth.issueToken!(user);
 
-/** A socket on `/workspace` that has not connected yet, so that listeners can be in place first. */
-function socketFor(auth: { token?: string }, query = ''): Socket {
-  const socket = io(`${t.server.url}/workspace${query}`, {
-    auth,
-    transports: ['websocket'],
-    forceNew: true,
-    reconnection: false,
-    autoConnect: false,
-  });
-  opened.push(socket);
-  return socket;
-}
-
 /** `user`'s socket, connected and authenticated. */
-async function connect(user: string): Promise<Socket> {
-  const socket = socketFor({ token: await token(user) });
-  const welcome = next(socket, 'authenticated', ARRIVAL_MS);
-  socket.connect();
-  await welcome;
-  return socket;
-}
-
-/** The next `event` on `socket` that satisfies `match`. */
-function nextWhere<T>(socket: Socket, event: string, match: (payload: T) => boolean, ms = ARRIVAL_MS) {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      socket.off(event, on);
-      reject(new Error(`no matching "${event}" within ${ms} ms`));
-    }, ms);
-    const on = (payload: T) => {
-      if (!match(payload)) return;
-      clearTimeout(timer);
-      socket.off(event, on);
-      resolve(payload);
-    };
-    socket.on(event, on);
-  });
-}
+const connect = (user: string) => connectAs(t, '/workspace', user, { welcome: 'authenticated' });
 
 async function joinChannel(socket: Socket, channelId: string) {
-  const joined = next(socket, 'joined_channel', ARRIVAL_MS);
+  const joined = nextEvent(socket, 'joined_channel');
   socket.emit('join_channel', { channelId });
   expect(await joined).toEqual({ channelId });
 }
 
 async function joinConversation(socket: Socket, conversationId: string) {
-  const joined = next(socket, 'conversation_joined', ARRIVAL_MS);
+  const joined = nextEvent(socket, 'conversation_joined');
   socket.emit('join_conversation', { conversationId });
   expect(await joined).toEqual({ conversationId });
 }
@@ -101,11 +72,9 @@ interface WireMessage {
 /** Sends through the socket, which has joined the room, and resolves with the broadcast it gets back. */
 async function send(socket: Socket, payload: Record<string, unknown>): Promise<WireMessage> {
   const direct = 'conversationId' in payload;
-  const echoed = nextWhere<WireMessage>(
-    socket,
-    direct ? 'new_direct_message' : 'new_message',
-    (m) => m.content === payload.content,
-  );
+  const echoed = nextEvent<WireMessage>(socket, direct ? 'new_direct_message' : 'new_message', {
+    where: (m) => m.content === payload.content,
+  });
   socket.emit(direct ? 'send_direct_message' : 'send_message', payload);
   return echoed;
 }
@@ -119,15 +88,15 @@ const unique = (label: string) => `${label} ${Math.random().toString(36).slice(2
 
 describe('/workspace: handshake', () => {
   it('authenticates a token from the auth object and says who the user is', async () => {
-    const socket = socketFor({ token: await token('alice') });
-    const welcome = next(socket, 'authenticated', ARRIVAL_MS);
+    const socket = await socketAs(t, '/workspace', 'alice');
+    const welcome = nextEvent(socket, 'authenticated');
     socket.connect();
     expect(await welcome).toEqual({ userId: 'alice', user: { id: 'alice', name: 'Alice', image: null } });
   });
 
   it('authenticates a token from the query string', async () => {
-    const socket = socketFor({}, `?token=${await token('bob')}`);
-    const welcome = next(socket, 'authenticated', ARRIVAL_MS);
+    const socket = await socketAs(t, '/workspace', 'bob', { via: 'query' });
+    const welcome = nextEvent(socket, 'authenticated');
     socket.connect();
     expect(await welcome).toMatchObject({ userId: 'bob' });
   });
@@ -136,14 +105,15 @@ describe('/workspace: handshake', () => {
     ['a token with a bad signature', { token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl' }],
     ['no token', {}],
   ])('answers %s with error "Authentication failed", then disconnects', async (_name, auth) => {
-    const socket = socketFor(auth);
-    const error = next(socket, 'error', ARRIVAL_MS);
-    const gone = next<string>(socket, 'disconnect', ARRIVAL_MS);
-    const welcomes = collect(socket, 'authenticated', 1000);
+    const socket = await socketAs(t, '/workspace', null, auth);
+    const error = nextEvent(socket, 'error');
+    const gone = nextEvent<string>(socket, 'disconnect');
+    const welcomes = collect(socket, 'authenticated');
     socket.connect();
     expect(await error).toEqual({ message: 'Authentication failed', code: 'UNAUTHENTICATED' });
     expect(await gone).toBe('io server disconnect');
-    expect(await welcomes).toEqual([]);
+    // Disconnected by the server: nothing can follow, so the recording is complete.
+    expect(welcomes.got).toEqual([]);
   });
 });
 
@@ -195,13 +165,13 @@ describe('/workspace: an unauthenticated socket is served nothing', () => {
   it.each(events)(
     '%s with a bad token: only the authentication error, and the socket is closed',
     async (event, payload, effect) => {
-      const socket = socketFor({ token: 'not-a-jwt' });
+      const socket = await socketAs(t, '/workspace', null, { token: 'not-a-jwt' });
       // Once the server has closed the socket nothing more can arrive on it.
       const errors: unknown[] = [];
       const effects: unknown[] = [];
       socket.on('error', (payload) => errors.push(payload));
       socket.on(effect, (payload) => effects.push(payload));
-      const gone = next(socket, 'disconnect', ARRIVAL_MS);
+      const gone = nextEvent(socket, 'disconnect');
       socket.once('connect', () => {
         const body = payload();
         if (body === undefined) socket.emit(event);
@@ -222,24 +192,24 @@ describe('/workspace: channels', () => {
     const [alice, bob] = await Promise.all([connect('alice'), connect('bob')]);
     await joinChannel(bob, 'general');
     const content = unique('while joined');
-    const atBob = nextWhere<WireMessage>(bob, 'new_message', (m) => m.content === content);
+    const atBob = nextEvent<WireMessage>(bob, 'new_message', { where: (m) => m.content === content });
     await t.server.chat.sendMessage('alice', { roomId: 'general', content });
     await atBob;
 
-    const left = next(bob, 'left_channel', ARRIVAL_MS);
+    const left = nextEvent(bob, 'left_channel');
     bob.emit('leave_channel', { channelId: 'general' });
     expect(await left).toEqual({ channelId: 'general' });
-    const afterLeaving = collect<WireMessage>(bob, 'new_message', QUIET_MS);
+    const afterLeaving = expectQuiet<WireMessage>(bob, 'new_message');
     await joinChannel(alice, 'general');
     await send(alice, { channelId: 'general', content: unique('after bob left') });
-    expect(await afterLeaving).toEqual([]);
+    await afterLeaving.verify();
     // Leaving keeps the membership.
     expect(await t.server.store.getMembership('general', 'bob')).toBeDefined();
   });
 
   it('answers left_channel also for a channel the socket had not joined', async () => {
     const carol = await connect('carol');
-    const left = next(carol, 'left_channel', ARRIVAL_MS);
+    const left = nextEvent(carol, 'left_channel');
     carol.emit('leave_channel', { channelId: random });
     expect(await left).toEqual({ channelId: random });
   });
@@ -250,11 +220,11 @@ describe('/workspace: channels', () => {
     ['a conversation', () => 'alice-bob'],
   ])('refuses to join %s with "Access denied to channel"', async (_name, channelId) => {
     const bob = await connect('bob');
-    const error = next(bob, 'error', ARRIVAL_MS);
-    const joined = collect(bob, 'joined_channel', QUIET_MS);
-    bob.emit('join_channel', { channelId: channelId() });
+    const error = nextEvent(bob, 'error');
+    const joined = expectQuiet(bob, 'joined_channel');
+    await emitAck(bob, 'join_channel', { channelId: channelId() });
     expect(await error).toEqual({ message: 'Access denied to channel', code: 'FORBIDDEN' });
-    expect(await joined).toEqual([]);
+    await joined.verify();
   });
 
   it("stores a message and delivers it to the channel's joined sockets, the sender's included, and no one else", async () => {
@@ -266,9 +236,9 @@ describe('/workspace: channels', () => {
     ]);
     await Promise.all([joinChannel(alice, 'general'), joinChannel(bob, 'general')]);
     const content = unique('Hello, world!');
-    const atBob = nextWhere<WireMessage>(bob, 'new_message', (m) => m.content === content);
-    const atCarol = collect(carolJoinedNothing, 'new_message', 1000);
-    const atDave = collect(dave, 'new_message', 1000);
+    const atBob = nextEvent<WireMessage>(bob, 'new_message', { where: (m) => m.content === content });
+    const atCarol = expectQuiet(carolJoinedNothing, 'new_message');
+    const atDave = expectQuiet(dave, 'new_message');
 
     const message = await send(alice, { content, channelId: 'general', attachments: [] });
     expect(message).toEqual({
@@ -285,8 +255,7 @@ describe('/workspace: channels', () => {
       reactions: [],
     });
     expect(await atBob).toEqual(message);
-    expect(await atCarol).toEqual([]);
-    expect(await atDave).toEqual([]);
+    await Promise.all([atCarol.verify(), atDave.verify()]);
     expect((await t.server.chat.domain.messages.get('alice', message.id)).content).toBe(content);
   });
 
@@ -313,7 +282,7 @@ describe('/workspace: channels', () => {
   it('refuses a reply to a message of another room (NOT_FOUND) and stores nothing', async () => {
     const alice = await connect('alice');
     const elsewhere = await stored('bob', 'alice-bob', unique('private'));
-    const error = next(alice, 'error', ARRIVAL_MS);
+    const error = nextEvent(alice, 'error');
     const content = unique('misplaced reply');
     alice.emit('send_message', { content, channelId: 'general', replyToId: elsewhere.id });
     expect(await error).toMatchObject({ code: 'NOT_FOUND' });
@@ -326,11 +295,11 @@ describe('/workspace: channels', () => {
     await joinChannel(bob, 'general');
     const message = await stored('alice', 'general', unique('typo'));
 
-    const refused = next(bob, 'error', ARRIVAL_MS);
+    const refused = nextEvent(bob, 'error');
     bob.emit('edit_message', { messageId: message.id, content: 'hijacked', channelId: 'general' });
     expect(await refused).toMatchObject({ code: 'FORBIDDEN' });
 
-    const edited = next(bob, 'message_edited', ARRIVAL_MS);
+    const edited = nextEvent(bob, 'message_edited');
     alice.emit('edit_message', { messageId: message.id, content: 'Updated content', channelId: 'general' });
     expect(await edited).toEqual({ messageId: message.id, content: 'Updated content' });
     const after = await t.server.chat.domain.messages.get('alice', message.id);
@@ -341,7 +310,7 @@ describe('/workspace: channels', () => {
   it('refuses to edit a message through another channel (NOT_FOUND)', async () => {
     const alice = await connect('alice');
     const message = await stored('alice', 'general', unique('here'));
-    const error = next(alice, 'error', ARRIVAL_MS);
+    const error = nextEvent(alice, 'error');
     alice.emit('edit_message', { messageId: message.id, content: 'moved?', channelId: random });
     expect(await error).toMatchObject({ code: 'NOT_FOUND' });
   });
@@ -352,18 +321,18 @@ describe('/workspace: channels', () => {
     const message = await stored('alice', 'general', unique('oops'));
     await t.server.chat.addReaction('bob', message.id, '👍');
 
-    const refused = next(bob, 'error', ARRIVAL_MS);
+    const refused = nextEvent(bob, 'error');
     bob.emit('delete_message', { messageId: message.id, channelId: 'general' });
     expect(await refused).toMatchObject({ code: 'FORBIDDEN' });
 
-    const deleted = next(bob, 'message_deleted', ARRIVAL_MS);
+    const deleted = nextEvent(bob, 'message_deleted');
     alice.emit('delete_message', { messageId: message.id, channelId: 'general' });
     expect(await deleted).toEqual({ messageId: message.id, channelId: 'general' });
     expect((await t.server.store.getMessage(message.id))?.deletedAt).not.toBeNull();
     expect(await t.server.store.listReactions(message.id)).toEqual([]);
 
     // Gone for this dialect: deleting or editing it again finds nothing.
-    const again = next(alice, 'error', ARRIVAL_MS);
+    const again = nextEvent(alice, 'error');
     alice.emit('delete_message', { messageId: message.id, channelId: 'general' });
     expect(await again).toMatchObject({ code: 'NOT_FOUND' });
   });
@@ -372,7 +341,7 @@ describe('/workspace: channels', () => {
     const [carol, bob] = await Promise.all([connect('carol'), connect('bob')]);
     await joinChannel(bob, 'general');
     const message = await stored('bob', 'general', unique('off topic'));
-    const deleted = next(bob, 'message_deleted', ARRIVAL_MS);
+    const deleted = nextEvent(bob, 'message_deleted');
     carol.emit('delete_message', { messageId: message.id, channelId: 'general' });
     expect(await deleted).toEqual({ messageId: message.id, channelId: 'general' });
   });
@@ -385,10 +354,15 @@ describe('/workspace: channels', () => {
     ]);
     await Promise.all([joinChannel(bobInRandom, random), joinChannel(carolInGeneral, 'general')]);
     const original = await stored('carol', 'general', unique('Deploy is scheduled for Friday.'));
-    const atBob = nextWhere<WireMessage>(bobInRandom, 'new_message', (m) => m.content === original.content);
-    const atCarol = collect<WireMessage>(carolInGeneral, 'new_message', 1000);
-    const confirmed = next<{ message: WireMessage }>(alice, 'message_forwarded', ARRIVAL_MS);
-    const notForBob = collect(bobInRandom, 'message_forwarded', 1000);
+    const atBob = nextEvent<WireMessage>(bobInRandom, 'new_message', {
+      where: (m) => m.content === original.content,
+    });
+    // Carol joined only the source channel: the copy is not hers to see.
+    const atCarol = expectQuiet<WireMessage>(carolInGeneral, 'new_message', {
+      where: (m) => m.id !== original.id,
+    });
+    const confirmed = nextEvent<{ message: WireMessage }>(alice, 'message_forwarded');
+    const notForBob = expectQuiet(bobInRandom, 'message_forwarded');
 
     alice.emit('forward_message', { messageId: original.id, channelId: 'general', targetChannelId: random });
     const copy = await atBob;
@@ -400,15 +374,13 @@ describe('/workspace: channels', () => {
       targetChannelId: random,
       message: copy,
     });
-    // Carol joined only the source channel: the copy is not hers to see.
-    expect((await atCarol).filter((m) => m.id !== original.id)).toEqual([]);
-    expect(await notForBob).toEqual([]);
+    await Promise.all([atCarol.verify(), notForBob.verify()]);
   });
 
   it('refuses to forward into a channel the sender is not a member of', async () => {
     const alice = await connect('alice');
     const original = await stored('alice', 'general', unique('secret plans'));
-    const error = next(alice, 'error', ARRIVAL_MS);
+    const error = nextEvent(alice, 'error');
     alice.emit('forward_message', { messageId: original.id, channelId: 'general', targetChannelId: staff });
     expect(await error).toEqual({ message: 'Access denied to channel', code: 'FORBIDDEN' });
   });
@@ -418,7 +390,7 @@ describe('/workspace: channels', () => {
     await joinChannel(bob, 'general');
     const message = await stored('bob', 'general', unique('react to me'));
 
-    const added = next(bob, 'reaction_added', ARRIVAL_MS);
+    const added = nextEvent(bob, 'reaction_added');
     alice.emit('add_reaction', { messageId: message.id, emoji: '👍', channelId: 'general' });
     expect(await added).toEqual({
       id: expect.stringMatching(/^rxn_/),
@@ -429,14 +401,14 @@ describe('/workspace: channels', () => {
       user: { id: 'alice', name: 'Alice' },
     });
 
-    const repeated = collect(bob, 'reaction_added', QUIET_MS);
-    alice.emit('add_reaction', { messageId: message.id, emoji: '👍', channelId: 'general' });
-    expect(await repeated).toEqual([]);
+    const repeated = expectQuiet(bob, 'reaction_added');
+    await emitAck(alice, 'add_reaction', { messageId: message.id, emoji: '👍', channelId: 'general' });
+    await repeated.verify();
     expect(await t.server.chat.domain.reactions.counts('bob', message.id)).toEqual([
       { emoji: '👍', count: 1, userIds: ['alice'] },
     ]);
 
-    const removed = next(bob, 'reaction_removed', ARRIVAL_MS);
+    const removed = nextEvent(bob, 'reaction_removed');
     alice.emit('remove_reaction', { messageId: message.id, emoji: '👍', channelId: 'general' });
     expect(await removed).toEqual({
       messageId: message.id,
@@ -444,9 +416,9 @@ describe('/workspace: channels', () => {
       userId: 'alice',
       channelId: 'general',
     });
-    const nothingToRemove = collect(bob, 'reaction_removed', QUIET_MS);
-    alice.emit('remove_reaction', { messageId: message.id, emoji: '👍', channelId: 'general' });
-    expect(await nothingToRemove).toEqual([]);
+    const nothingToRemove = expectQuiet(bob, 'reaction_removed');
+    await emitAck(alice, 'remove_reaction', { messageId: message.id, emoji: '👍', channelId: 'general' });
+    await nothingToRemove.verify();
     expect(await t.server.chat.domain.reactions.counts('bob', message.id)).toEqual([]);
   });
 });
@@ -455,7 +427,7 @@ describe('/workspace: direct conversations', () => {
   it('joins a conversation, and refuses one the user does not take part in', async () => {
     const [alice, carol] = await Promise.all([connect('alice'), connect('carol')]);
     await joinConversation(alice, 'alice-bob');
-    const error = next(carol, 'error', ARRIVAL_MS);
+    const error = nextEvent(carol, 'error');
     carol.emit('join_conversation', { conversationId: 'alice-bob' });
     expect(await error).toEqual({ message: 'Access denied to conversation', code: 'FORBIDDEN' });
   });
@@ -464,12 +436,14 @@ describe('/workspace: direct conversations', () => {
     const [alice, bob, carol] = await Promise.all([connect('alice'), connect('bob'), connect('carol')]);
     await Promise.all([joinConversation(alice, 'alice-bob'), joinConversation(bob, 'alice-bob')]);
     await joinChannel(carol, 'general');
-    const carolHears = ['new_direct_message', 'direct_message_edited', 'direct_reaction_added'].map((e) =>
-      collect(carol, e, 1500),
-    );
+    const carolHears = expectQuiet(carol, [
+      'new_direct_message',
+      'direct_message_edited',
+      'direct_reaction_added',
+    ]);
 
     const content = unique('Hello, how are you?');
-    const atBob = nextWhere<WireMessage>(bob, 'new_direct_message', (m) => m.content === content);
+    const atBob = nextEvent<WireMessage>(bob, 'new_direct_message', { where: (m) => m.content === content });
     const message = await send(alice, { content, conversationId: 'alice-bob', attachments: [] });
     expect(message).toMatchObject({
       content,
@@ -482,7 +456,7 @@ describe('/workspace: direct conversations', () => {
     expect(message).not.toHaveProperty('channelId');
     expect(await atBob).toEqual(message);
 
-    const edited = next(bob, 'direct_message_edited', ARRIVAL_MS);
+    const edited = nextEvent(bob, 'direct_message_edited');
     alice.emit('edit_direct_message', {
       messageId: message.id,
       content: 'Updated content',
@@ -490,10 +464,10 @@ describe('/workspace: direct conversations', () => {
     });
     expect(await edited).toEqual({ messageId: message.id, content: 'Updated content' });
 
-    const reacted = next(alice, 'direct_reaction_added', ARRIVAL_MS);
+    const reacted = nextEvent(alice, 'direct_reaction_added');
     bob.emit('add_direct_reaction', { messageId: message.id, emoji: '🎉', conversationId: 'alice-bob' });
     expect(await reacted).toMatchObject({ emoji: '🎉', messageId: message.id, userId: 'bob' });
-    const unreacted = next(alice, 'direct_reaction_removed', ARRIVAL_MS);
+    const unreacted = nextEvent(alice, 'direct_reaction_removed');
     bob.emit('remove_direct_reaction', { messageId: message.id, emoji: '🎉', conversationId: 'alice-bob' });
     expect(await unreacted).toEqual({
       messageId: message.id,
@@ -502,25 +476,25 @@ describe('/workspace: direct conversations', () => {
       conversationId: 'alice-bob',
     });
 
-    const refused = next(bob, 'error', ARRIVAL_MS);
+    const refused = nextEvent(bob, 'error');
     bob.emit('delete_direct_message', { messageId: message.id, conversationId: 'alice-bob' });
     expect(await refused).toMatchObject({ code: 'FORBIDDEN' });
-    const deleted = next(bob, 'direct_message_deleted', ARRIVAL_MS);
+    const deleted = nextEvent(bob, 'direct_message_deleted');
     alice.emit('delete_direct_message', { messageId: message.id, conversationId: 'alice-bob' });
     expect(await deleted).toEqual({ messageId: message.id, conversationId: 'alice-bob' });
 
-    for (const heard of await Promise.all(carolHears)) expect(heard).toEqual([]);
+    await carolHears.verify();
   });
 
   it('stops delivering after leave_conversation, and keeps the participant', async () => {
     const bob = await connect('bob');
     await joinConversation(bob, 'alice-bob');
-    const left = next(bob, 'conversation_left', ARRIVAL_MS);
+    const left = nextEvent(bob, 'conversation_left');
     bob.emit('leave_conversation', { conversationId: 'alice-bob' });
     expect(await left).toEqual({ conversationId: 'alice-bob' });
-    const after = collect(bob, 'new_direct_message', QUIET_MS);
+    const after = expectQuiet(bob, 'new_direct_message');
     await stored('alice', 'alice-bob', unique('after leaving'));
-    expect(await after).toEqual([]);
+    await after.verify();
     expect(await t.server.store.getMembership('alice-bob', 'bob')).toBeDefined();
   });
 });
@@ -612,7 +586,7 @@ describe('/workspace: forbidden and invalid requests', () => {
 
   it.each(forbidden)('%s by %s is refused with the error event', async (event, user, payload, expected) => {
     const socket = await connect(user);
-    const error = next<{ message: string; code: string }>(socket, 'error', ARRIVAL_MS);
+    const error = nextEvent<{ message: string; code: string }>(socket, 'error');
     socket.emit(event, payload());
     expect(await error).toMatchObject({ code: 'FORBIDDEN', ...expected });
     // Nothing changed.
@@ -654,13 +628,13 @@ describe('/workspace: forbidden and invalid requests', () => {
     '%s with %s fails with VALIDATION_FAILED and keeps serving',
     async (event, _what, payload) => {
       const alice = await connect('alice');
-      const error = next<{ message: string; code: string }>(alice, 'error', ARRIVAL_MS);
+      const error = nextEvent<{ message: string; code: string }>(alice, 'error');
       alice.emit(event, payload);
       const received = await error;
       expect(received.code).toBe('VALIDATION_FAILED');
       expect(received.message).toContain(event);
       // Still served.
-      const pong = next(alice, 'pong', ARRIVAL_MS);
+      const pong = nextEvent(alice, 'pong');
       alice.emit('ping');
       await pong;
     },
@@ -668,7 +642,7 @@ describe('/workspace: forbidden and invalid requests', () => {
 
   it('refuses an attachment that is not an upload of the sender', async () => {
     const alice = await connect('alice');
-    const error = next(alice, 'error', ARRIVAL_MS);
+    const error = nextEvent(alice, 'error');
     alice.emit('send_message', { content: 'see file', channelId: 'general', attachments: ['upl_nope'] });
     expect(await error).toMatchObject({ code: 'NOT_FOUND' });
   });
@@ -704,7 +678,9 @@ describe('/workspace: failures a retry may fix, and rate limits', () => {
     await expect.poll(() => retried.length, { timeout: ARRIVAL_MS }).toBe(1);
     expect(retried[0]).toEqual({ message: 'Failed to send message', code: 'INTERNAL' });
     failure.mockRestore();
-    const delivered = nextWhere<WireMessage>(socket, 'new_message', (m) => m.content === messageData.content);
+    const delivered = nextEvent<WireMessage>(socket, 'new_message', {
+      where: (m) => m.content === messageData.content,
+    });
     retryFailedMessage(messageData);
     await delivered;
   });
@@ -714,15 +690,8 @@ describe('/workspace: failures a retry may fix, and rate limits', () => {
       domain: { rateLimits: { message: { burst: 2, perSecond: 0.01 } } },
     });
     try {
-      const socket = io(`${limited.server.url}/workspace`, {
-        auth: { token: await limited.server.auth.issueToken!('bob') },
-        transports: ['websocket'],
-        forceNew: true,
-        reconnection: false,
-      });
-      opened.push(socket);
-      await next(socket, 'authenticated', ARRIVAL_MS);
-      const error = next<{ code: string }>(socket, 'error', ARRIVAL_MS);
+      const socket = await connectAs(limited, '/workspace', 'bob', { welcome: 'authenticated' });
+      const error = nextEvent<{ code: string }>(socket, 'error');
       for (const content of ['one', 'two', 'three'])
         socket.emit('send_message', { channelId: 'general', content });
       expect(await error).toMatchObject({ code: 'RATE_LIMITED' });
@@ -741,7 +710,7 @@ describe('/workspace: failures a retry may fix, and rate limits', () => {
 describe('/workspace: ping', () => {
   it("answers pong with the server's time", async () => {
     const alice = await connect('alice');
-    const pong = next<{ timestamp: number }>(alice, 'pong', ARRIVAL_MS);
+    const pong = nextEvent<{ timestamp: number }>(alice, 'pong');
     const before = Date.now();
     alice.emit('ping');
     const { timestamp } = await pong;
@@ -761,7 +730,7 @@ describe("/workspace: the seed's own client code", () => {
       () => io(`${base}?token=${jwtToken}`),
     ]) {
       const socket = make();
-      opened.push(socket);
+      track(t, '/workspace', socket);
       const activeChannels = ['general', random];
       const activeConversations = ['alice-bob'];
       const joined: unknown[] = [];
@@ -798,7 +767,7 @@ describe("/workspace: the seed's own client code", () => {
       auth: { token: 'expired-or-forged' },
       reconnection: false,
     });
-    opened.push(socket);
+    track(t, '/workspace', socket);
     const seen: unknown[] = [];
     socket.on('error', (data) => {
       if (data.message === 'Authentication failed') {
@@ -812,7 +781,7 @@ describe("/workspace: the seed's own client code", () => {
   it('"Message Handling" keeps a UI up to date with messages and edits from others', async () => {
     const jwtToken = await token('bob');
     const socket = io(`${t.server.url}/workspace`, { auth: { token: jwtToken } });
-    opened.push(socket);
+    track(t, '/workspace', socket);
     const ui = new Map<string, string>();
     const directUi = new Map<string, string>();
     const addMessageToUI = (message: WireMessage) => ui.set(message.id, message.content);
@@ -823,10 +792,7 @@ describe("/workspace: the seed's own client code", () => {
       socket.emit('join_channel', { channelId: 'general' });
       socket.emit('join_conversation', { conversationId: 'alice-bob' });
     });
-    await Promise.all([
-      next(socket, 'joined_channel', ARRIVAL_MS),
-      next(socket, 'conversation_joined', ARRIVAL_MS),
-    ]);
+    await Promise.all([nextEvent(socket, 'joined_channel'), nextEvent(socket, 'conversation_joined')]);
 
     // Handle incoming messages
     socket.on('new_message', (message) => {
@@ -906,13 +872,13 @@ describe("/workspace: the seed's own client code", () => {
   it('"File Upload Integration" uploads, then sends the upload\'s answer as the attachment', async () => {
     const jwtToken = await token('alice');
     const socket = io(`${t.server.url}/workspace`, { auth: { token: jwtToken } });
-    opened.push(socket);
-    await next(socket, 'authenticated', ARRIVAL_MS);
+    track(t, '/workspace', socket);
+    await nextEvent(socket, 'authenticated');
     const bob = await connect('bob');
     await joinChannel(bob, 'general');
     const content = unique('Here is the quarterly report.');
-    const atBob = nextWhere<WireMessage>(bob, 'new_message', (m) => m.content === content);
-    const errors = collect(socket, 'error', 1500);
+    const atBob = nextEvent<WireMessage>(bob, 'new_message', { where: (m) => m.content === content });
+    const errors = collect(socket, 'error');
 
     // Upload file first, then send message with file reference
     async function sendMessageWithFile(channelId: string, content: string, file: Blob) {
@@ -939,9 +905,9 @@ describe("/workspace: the seed's own client code", () => {
     const pdf = Buffer.from('%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n');
     await sendMessageWithFile('general', content, new Blob([pdf], { type: 'application/pdf' }));
     const message = await atBob.catch(async (e) => {
-      throw new Error(`${e}; error events: ${JSON.stringify(await errors)}`);
+      throw new Error(`${e}; error events: ${JSON.stringify(errors.got)}`);
     });
-    expect(await errors).toEqual([]);
+    expect(await errors.after()).toEqual([]);
     expect(message.attachments).toEqual([
       {
         id: expect.stringMatching(/^upl_/),
@@ -967,13 +933,13 @@ describe('/workspace: one room, many dialects', () => {
   it('a message sent through /workspace into general reaches /messenger members, and the other way round', async () => {
     const alice = await connect('alice');
     await joinChannel(alice, 'general');
-    const bobOnMessenger = await t.connect('/messenger', 'bob');
+    const bobOnMessenger = await connectAs(t, '/messenger', 'bob');
 
     const fromWorkspace = unique('from /workspace');
-    const atMessenger = nextWhere<{ message: { content: string }; conversationId: string }>(
+    const atMessenger = nextEvent<{ message: { content: string }; conversationId: string }>(
       bobOnMessenger,
       'receive_message',
-      (p) => p.message.content === fromWorkspace,
+      { where: (p) => p.message.content === fromWorkspace },
     );
     await send(alice, { channelId: 'general', content: fromWorkspace });
     expect(await atMessenger).toMatchObject({
@@ -982,10 +948,14 @@ describe('/workspace: one room, many dialects', () => {
     });
 
     const fromMessenger = unique('from /messenger');
-    const atWorkspace = nextWhere<WireMessage>(alice, 'new_message', (m) => m.content === fromMessenger);
-    const ack = await bobOnMessenger
-      .timeout(ARRIVAL_MS)
-      .emitWithAck('send_message', { conversationId: 'general', content: fromMessenger, type: 'text' });
+    const atWorkspace = nextEvent<WireMessage>(alice, 'new_message', {
+      where: (m) => m.content === fromMessenger,
+    });
+    const ack = await emitAck(bobOnMessenger, 'send_message', {
+      conversationId: 'general',
+      content: fromMessenger,
+      type: 'text',
+    });
     expect(ack).toMatchObject({ success: true });
     expect(await atWorkspace).toMatchObject({
       content: fromMessenger,
@@ -998,21 +968,26 @@ describe('/workspace: one room, many dialects', () => {
   it('a /messenger message in alice-bob arrives on /workspace as new_direct_message, and edits follow', async () => {
     const alice = await connect('alice');
     await joinConversation(alice, 'alice-bob');
-    const bobOnMessenger = await t.connect('/messenger', 'bob');
+    const bobOnMessenger = await connectAs(t, '/messenger', 'bob');
     const content = unique('dm from /messenger');
-    const atWorkspace = nextWhere<WireMessage>(alice, 'new_direct_message', (m) => m.content === content);
-    const ack = (await bobOnMessenger
-      .timeout(ARRIVAL_MS)
-      .emitWithAck('send_message', { conversationId: 'alice-bob', content, type: 'text' })) as {
+    const atWorkspace = nextEvent<WireMessage>(alice, 'new_direct_message', {
+      where: (m) => m.content === content,
+    });
+    const ack = (await emitAck(bobOnMessenger, 'send_message', {
+      conversationId: 'alice-bob',
+      content,
+      type: 'text',
+    })) as {
       message: { _id: string };
     };
     const message = await atWorkspace;
     expect(message).toMatchObject({ id: ack.message._id, conversationId: 'alice-bob', userId: 'bob' });
 
-    const edited = next(alice, 'direct_message_edited', ARRIVAL_MS);
-    await bobOnMessenger
-      .timeout(ARRIVAL_MS)
-      .emitWithAck('edit_message', { messageId: message.id, newContent: 'edited on /messenger' });
+    const edited = nextEvent(alice, 'direct_message_edited');
+    await emitAck(bobOnMessenger, 'edit_message', {
+      messageId: message.id,
+      newContent: 'edited on /messenger',
+    });
     expect(await edited).toEqual({ messageId: message.id, content: 'edited on /messenger' });
   });
 
@@ -1020,7 +995,7 @@ describe('/workspace: one room, many dialects', () => {
     const alice = await connect('alice');
     await joinChannel(alice, 'general');
     const message = await stored('bob', 'general', unique('react across dialects'));
-    const added = next(alice, 'reaction_added', ARRIVAL_MS);
+    const added = nextEvent(alice, 'reaction_added');
     alice.emit('add_reaction', { messageId: message.id, emoji: '🚀', channelId: 'general' });
     await added;
     expect(await t.server.chat.domain.reactions.counts('carol', message.id)).toEqual([
@@ -1031,10 +1006,10 @@ describe('/workspace: one room, many dialects', () => {
   it('a delete through /messenger reaches /workspace as message_deleted', async () => {
     const alice = await connect('alice');
     await joinChannel(alice, 'general');
-    const bobOnMessenger = await t.connect('/messenger', 'bob');
+    const bobOnMessenger = await connectAs(t, '/messenger', 'bob');
     const message = await stored('bob', 'general', unique('delete me elsewhere'));
-    const deleted = next(alice, 'message_deleted', ARRIVAL_MS);
-    await bobOnMessenger.timeout(ARRIVAL_MS).emitWithAck('delete_message', { messageId: message.id });
+    const deleted = nextEvent(alice, 'message_deleted');
+    await emitAck(bobOnMessenger, 'delete_message', { messageId: message.id });
     expect(await deleted).toEqual({ messageId: message.id, channelId: 'general' });
   });
 });
