@@ -90,7 +90,6 @@ describe('fuzzing catches what the examples do not show', () => {
         fuzz: { runs: RUNS, seed: SEED },
         timeoutMs: 500,
       });
-      console.log(failureMessages(report));
       void {};
       expect(report.ok).toBe(false);
       expect(failureMessages(report)).toContainEqual(
