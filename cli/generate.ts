@@ -16,6 +16,8 @@ export interface GenerateFlags {
   runtime: string;
   check?: boolean;
   watch?: boolean;
+  /** Every warning is an error (also set by `x-parley-strict: true` in the document). */
+  strict?: boolean;
 }
 
 /** One run; returns the exit code and the spec files read (for `--watch`). */
@@ -25,13 +27,19 @@ export async function runGenerate(flags: GenerateFlags): Promise<{ code: number;
   const previous = await readGenerated(outDir);
   let result: Awaited<ReturnType<typeof generate>>;
   try {
-    result = await generate(flags.spec, { outDir, runtime: flags.runtime, previous });
+    result = await generate(flags.spec, { outDir, runtime: flags.runtime, previous, strict: flags.strict });
   } catch (error) {
     if (!(error instanceof SpecError)) throw error;
     console.error(error.message);
     return { code: 1, specFiles: [flags.spec] };
   }
   for (const d of result.diagnostics) console.error(formatDiagnostic(d));
+  if (result.diagnostics.length) {
+    const n = result.diagnostics.length;
+    console.error(
+      `${n} warning${n === 1 ? '' : 's'}: code generated with the documented defaults; --strict (or x-parley-strict: true) refuses ${n === 1 ? 'it' : 'them'}.`,
+    );
+  }
 
   const report = await writeFiles(outDir, result.files, previous, flags.check);
   const stale = [

@@ -9,32 +9,41 @@ import type { IRDocument } from './ir/types.js';
 import { loadSpec } from './load/index.js';
 import type { GeneratedFile } from './print/ts.js';
 import { validate } from './validate/index.js';
+import { applyStrict, strictSetting } from './validate/strict.js';
+
+export interface CompileOptions {
+  /** Every warning is an error (`--strict`); also on when the document has `x-parley-strict: true`. */
+  strict?: boolean;
+}
 
 export interface CompileResult {
   ir: IRDocument;
   /** Warnings (errors throw `SpecError`). */
   diagnostics: Diagnostic[];
+  /** Whether warnings were errors: the option or the document's setting. */
+  strict: boolean;
   /** Every spec file read, the root first (what `--watch` watches). */
   specFiles: string[];
 }
 
 /** Load, build and validate: the IR of a valid spec, or a `SpecError` listing every problem. */
-export async function compile(spec: string): Promise<CompileResult> {
+export async function compile(spec: string, options: CompileOptions = {}): Promise<CompileResult> {
   const loaded = await loadSpec(spec);
+  const setting = strictSetting(loaded.document.json());
+  const strict = options.strict === true || setting.strict;
   const built = buildIR(loaded.document, spec);
-  const diagnostics = [...loaded.diagnostics, ...built.diagnostics, ...validate(built.ir)].map((d) =>
-    loaded.sources.attach(d),
-  );
-  if (diagnostics.some((d) => d.severity === 'error')) throw new SpecError(spec, diagnostics);
-  return { ir: built.ir, diagnostics, specFiles: loaded.files };
+  const found = [...setting.diagnostics, ...loaded.diagnostics, ...built.diagnostics, ...validate(built.ir)];
+  const diagnostics = applyStrict(found, strict).map((d) => loaded.sources.attach(d));
+  if (diagnostics.some((d) => d.severity === 'error')) throw new SpecError(spec, diagnostics, { strict });
+  return { ir: built.ir, diagnostics, strict, specFiles: loaded.files };
 }
 
 export interface GenerateResult extends CompileResult {
   files: GeneratedFile[];
 }
 
-export async function generate(spec: string, options: EmitOptions): Promise<GenerateResult> {
-  const compiled = await compile(spec);
+export async function generate(spec: string, options: EmitOptions & CompileOptions): Promise<GenerateResult> {
+  const compiled = await compile(spec, options);
   return { ...compiled, files: await emitAll(compiled.ir, options) };
 }
 
