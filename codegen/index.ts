@@ -6,7 +6,7 @@ import type { EmitOptions } from './emit/context.js';
 import { emitAll } from './emit/index.js';
 import { buildIR } from './ir/build.js';
 import type { IRDocument } from './ir/types.js';
-import { loadSpec } from './load/index.js';
+import { loadSpec, unique } from './load/index.js';
 import type { GeneratedFile } from './print/ts.js';
 import { validate } from './validate/index.js';
 import { applyStrict, strictSetting } from './validate/strict.js';
@@ -14,6 +14,11 @@ import { applyStrict, strictSetting } from './validate/strict.js';
 export interface CompileOptions {
   /** Every warning is an error (`--strict`); also on when the document has `x-parley-strict: true`. */
   strict?: boolean;
+  /**
+   * Also run the parser's full Spectral rulesets (verdict cached by content). Default: in a strict run. Without
+   * them the document is still checked against the AsyncAPI JSON Schema.
+   */
+  fullRulesets?: boolean;
 }
 
 export interface CompileResult {
@@ -24,6 +29,8 @@ export interface CompileResult {
   strict: boolean;
   /** Every spec file read, the root first (what `--watch` watches). */
   specFiles: string[];
+  /** The AsyncAPI version the spec was converted from (`2.6.0`), when it was not 3.0. */
+  convertedFrom?: string;
 }
 
 /** Load, build and validate: the IR of a valid spec, or a `SpecError` listing every problem. */
@@ -31,11 +38,17 @@ export async function compile(spec: string, options: CompileOptions = {}): Promi
   const loaded = await loadSpec(spec);
   const setting = strictSetting(loaded.document.json());
   const strict = options.strict === true || setting.strict;
+  const rulesets = (options.fullRulesets ?? strict) ? await loaded.fullRulesets() : [];
   const built = buildIR(loaded.document, spec);
-  const found = [...setting.diagnostics, ...loaded.diagnostics, ...built.diagnostics, ...validate(built.ir)];
+  const found = [
+    ...setting.diagnostics,
+    ...unique([...loaded.diagnostics, ...rulesets]),
+    ...built.diagnostics,
+    ...validate(built.ir),
+  ];
   const diagnostics = applyStrict(found, strict).map((d) => loaded.sources.attach(d));
   if (diagnostics.some((d) => d.severity === 'error')) throw new SpecError(spec, diagnostics, { strict });
-  return { ir: built.ir, diagnostics, strict, specFiles: loaded.files };
+  return { ir: built.ir, diagnostics, strict, specFiles: loaded.files, convertedFrom: loaded.convertedFrom };
 }
 
 export interface GenerateResult extends CompileResult {
