@@ -27,7 +27,14 @@ export async function runGenerate(flags: GenerateFlags): Promise<{ code: number;
   const previous = await readGenerated(outDir);
   let result: Awaited<ReturnType<typeof generate>>;
   try {
-    result = await generate(flags.spec, { outDir, runtime: flags.runtime, previous, strict: flags.strict });
+    result = await generate(flags.spec, {
+      outDir,
+      runtime: flags.runtime,
+      previous,
+      strict: flags.strict,
+      // --check is what CI runs: the parser's full rulesets too. --watch regenerates on the quick checks.
+      fullRulesets: flags.check ? true : flags.watch ? false : undefined,
+    });
   } catch (error) {
     if (!(error instanceof SpecError)) throw error;
     console.error(error.message);
@@ -83,8 +90,9 @@ export async function runGenerate(flags: GenerateFlags): Promise<{ code: number;
     console.error('Fix: run `npm run codegen` (parley generate) and commit the result.');
     return { code: 1, specFiles: result.specFiles };
   }
+  const converted = result.convertedFrom ? ` (converted from AsyncAPI ${result.convertedFrom})` : '';
   console.log(
-    `${flags.spec} → ${flags.out}/: ${report.changed.length} written, ${report.unchanged.length} unchanged, ${report.removed.length} removed (${ms} ms).`,
+    `${flags.spec}${converted} → ${flags.out}/: ${report.changed.length} written, ${report.unchanged.length} unchanged, ${report.removed.length} removed (${ms} ms).`,
   );
   return { code: 0, specFiles: result.specFiles };
 }

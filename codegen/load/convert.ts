@@ -27,10 +27,7 @@ export function convertToV3(document: Record<string, unknown>, version: string):
   console.warn = (...args: unknown[]) => warnings.push(args.map(String).join(' '));
   let converted: Record<string, unknown>;
   try {
-    converted = convert(structuredClone(document) as { asyncapi: string }, '3.0.0') as Record<
-      string,
-      unknown
-    >;
+    converted = convert(withChannelIds(structuredClone(document)), '3.0.0') as Record<string, unknown>;
   } finally {
     console.warn = warn;
   }
@@ -44,15 +41,17 @@ export function convertToV3(document: Record<string, unknown>, version: string):
       pointer: '/channels',
     }),
   );
-  return { document: converted, diagnostics, originalPointer: pointerMap(converted) };
+  const moved = movedNodes(converted);
+  splitOperations(converted, moved);
+  return { document: converted, diagnostics, originalPointer: (pointer) => translate(moved, pointer) };
 }
 
 /**
- * The moved nodes of a converted document: channels keyed by id (the 2.x key was the address), operations out
- * of their channel, and their messages (one, or `oneOf` items) into the channel's `messages`. Everything else
- * keeps its path.
+ * The moved nodes of a converted document, by pointer now and then: channels keyed by id (the 2.x key was the
+ * address), operations out of their channel, and their messages (one, or `oneOf` items) into the channel's
+ * `messages`. Everything else keeps its path.
  */
-function pointerMap(converted: Record<string, unknown>): (pointer: string) => string {
+function movedNodes(converted: Record<string, unknown>): Map<string, string> {
   const moved = new Map<string, string>();
   const channels = (converted.channels ?? {}) as Record<string, { address?: string }>;
   for (const [id, channel] of Object.entries(channels)) {
@@ -74,14 +73,85 @@ function pointerMap(converted: Record<string, unknown>): (pointer: string) => st
       moved.set(toPointer(target), toPointer(from));
     });
   }
-  return (pointer) => {
-    const segments = pointerSegments(pointer);
-    for (let n = segments.length; n > 0; n--) {
-      const origin = moved.get(toPointer(segments.slice(0, n)));
-      if (origin !== undefined) return origin + toPointer(segments.slice(n));
+  return moved;
+}
+
+/**
+ * A 2.x channel is keyed by its address; a 3.0 channel by an id, which names the namespace in generated code.
+ * Unless the document sets `x-channelId`, the id is the address in words: `/` is `root`, `/admin` is `admin`.
+ */
+function withChannelIds(document: Record<string, unknown>): { asyncapi: string } {
+  const channels = (document.channels ?? {}) as Record<string, Record<string, unknown>>;
+  const taken = new Set<string>();
+  for (const [address, channel] of Object.entries(channels)) {
+    if (typeof channel !== 'object' || channel === null || '$ref' in channel) continue;
+    if (typeof channel['x-channelId'] === 'string') continue;
+    const base = address.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'root';
+    let id = base;
+    for (let i = 2; taken.has(id) || id in channels; i++) id = `${base}${i}`;
+    taken.add(id);
+    channel['x-channelId'] = id;
+  }
+  return document as { asyncapi: string };
+}
+
+function translate(moved: ReadonlyMap<string, string>, pointer: string): string {
+  const segments = pointerSegments(pointer);
+  for (let n = segments.length; n > 0; n--) {
+    const origin = moved.get(toPointer(segments.slice(0, n)));
+    if (origin !== undefined) return origin + toPointer(segments.slice(n));
+  }
+  return pointer;
+}
+
+/**
+ * A 2.x operation lists every event of its direction (`message.oneOf`); a Socket.IO event is one operation of
+ * one message. Such an operation becomes one per message, `<operationId>.<message key>`, and a channel message
+ * the converter keyed `<operationId>.message.<i>` takes the name of the component it refers to, or its own
+ * `name`.
+ */
+function splitOperations(converted: Record<string, unknown>, moved: Map<string, string>): void {
+  const operations = (converted.operations ?? {}) as Record<string, Operation>;
+  const channels = (converted.channels ?? {}) as Record<string, { messages?: Record<string, unknown> }>;
+  const split: Record<string, Operation> = {};
+  for (const [id, op] of Object.entries(operations)) {
+    const messages = op.messages ?? [];
+    if (messages.length < 2) {
+      split[id] = op;
+      continue;
     }
-    return pointer;
-  };
+    const from = moved.get(toPointer(['operations', id]));
+    messages.forEach((m, i) => {
+      const target = refTarget(m.$ref);
+      const [, channelId, , key] = target ?? [];
+      const channel = channelId !== undefined ? channels[channelId] : undefined;
+      const message = key !== undefined ? channel?.messages?.[key] : undefined;
+      if (!target || !channel?.messages || channelId === undefined || key === undefined || !message) return;
+      const named = messageKey(message) ?? key;
+      const newKey = named !== key && !(named in channel.messages) ? named : key;
+      if (newKey !== key) {
+        channel.messages[newKey] = message;
+        delete channel.messages[key];
+        const origin = moved.get(toPointer(target));
+        if (origin !== undefined) moved.set(toPointer(['channels', channelId, 'messages', newKey]), origin);
+      }
+      const newId = `${id}.${newKey}`;
+      split[newId] = {
+        ...op,
+        messages: [{ $ref: `#${toPointer(['channels', channelId, 'messages', newKey])}` }],
+      };
+      if (from !== undefined) moved.set(toPointer(['operations', newId]), `${from}/message/oneOf/${i}`);
+    });
+  }
+  converted.operations = split;
+}
+
+/** What a channel message is called: the component it refers to, or its `name`. */
+function messageKey(message: unknown): string | undefined {
+  const { $ref, name } = message as { $ref?: unknown; name?: unknown };
+  if (typeof $ref === 'string' && $ref.startsWith('#/components/messages/'))
+    return pointerSegments($ref).pop();
+  return typeof name === 'string' && name !== '' ? name : undefined;
 }
 
 interface Operation {
