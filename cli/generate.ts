@@ -32,8 +32,8 @@ export async function runGenerate(flags: GenerateFlags): Promise<{ code: number;
       runtime: flags.runtime,
       previous,
       strict: flags.strict,
-      // --check is what CI runs: the parser's full rulesets too. --watch regenerates on the quick checks.
-      fullRulesets: flags.check ? true : flags.watch ? false : undefined,
+      // --check is what CI runs: the parser's full rulesets too.
+      fullRulesets: flags.check === true,
     });
   } catch (error) {
     if (!(error instanceof SpecError)) throw error;
@@ -97,11 +97,19 @@ export async function runGenerate(flags: GenerateFlags): Promise<{ code: number;
   return { code: 0, specFiles: result.specFiles };
 }
 
-/** Regenerate on every change of the spec or a file it `$ref`s, until interrupted. */
+/**
+ * Regenerate on every change of the spec or a file it `$ref`s, until interrupted. What one run can hand the
+ * next stays in this process: the parser, the compiled AsyncAPI schema validator, TypeScript's printer, and
+ * Modelina, loaded while waiting for the first change (a changed payload re-runs it).
+ */
 export async function watchGenerate(flags: GenerateFlags): Promise<void> {
   const { watch } = await import('chokidar');
   let { specFiles } = await runGenerate(flags);
-  const watcher = watch(specFiles, { ignoreInitial: true, awaitWriteFinish: { stabilityThreshold: 50 } });
+  // Editors save in several writes: wait until the file is still for 30 ms, then for 20 ms of quiet.
+  const watcher = watch(specFiles, {
+    ignoreInitial: true,
+    awaitWriteFinish: { stabilityThreshold: 30, pollInterval: 10 },
+  });
   let running = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
   watcher.on('all', () => {
@@ -116,9 +124,10 @@ export async function watchGenerate(flags: GenerateFlags): Promise<void> {
         if (added.length) watcher.add(added);
         specFiles = [...new Set([...specFiles, ...next.specFiles])];
       });
-    }, 50);
+    }, 20);
   });
   // Only once chokidar has its watches in place is a change sure to be seen.
   await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+  await import('@asyncapi/modelina');
   console.log(`watching ${specFiles.join(', ')}`);
 }

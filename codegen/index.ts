@@ -15,8 +15,9 @@ export interface CompileOptions {
   /** Every warning is an error (`--strict`); also on when the document has `x-parley-strict: true`. */
   strict?: boolean;
   /**
-   * Also run the parser's full Spectral rulesets (verdict cached by content). Default: in a strict run. Without
-   * them the document is still checked against the AsyncAPI JSON Schema.
+   * Also run the parser's full Spectral rulesets, the rules beyond the AsyncAPI JSON Schema (verdict cached by
+   * content; seconds on a large document when it changed). Without them the document is still checked against
+   * the schema. `parley generate --check` (what CI runs) turns them on.
    */
   fullRulesets?: boolean;
 }
@@ -38,7 +39,7 @@ export async function compile(spec: string, options: CompileOptions = {}): Promi
   const loaded = await loadSpec(spec);
   const setting = strictSetting(loaded.document.json());
   const strict = options.strict === true || setting.strict;
-  const rulesets = (options.fullRulesets ?? strict) ? await loaded.fullRulesets() : [];
+  const rulesets = options.fullRulesets ? await loaded.fullRulesets() : [];
   const built = buildIR(loaded.document, spec);
   const found = [
     ...setting.diagnostics,

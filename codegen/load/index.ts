@@ -6,7 +6,7 @@
  * The parser's Spectral rulesets are what make a bare parse slow (seconds on a large document: they compile the
  * AsyncAPI schema for every document). Here the parser runs without them; the schema check they make is done
  * by a validator compiled once and cached on disk (`structure.ts`), and the full rulesets run on request
- * (`--check`, strict) with their verdict cached by content (`rulesets.ts`).
+ * (`--check`) with their verdict cached by content (`rulesets.ts`).
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -22,7 +22,7 @@ import { type Diagnostic, SpecError } from '../diagnostics.js';
 import { convertToV3, isVersion2 } from './convert.js';
 import { fullRulesets } from './rulesets.js';
 import { pointerSegments, SourceMap, toPointer } from './source-map.js';
-import { checkStructure, knownVersion } from './structure.js';
+import { checkStructure, inlineOtherFiles, knownVersion } from './structure.js';
 
 export type { SourceLocation } from './source-map.js';
 export { pointerSegments, SourceMap, toPointer } from './source-map.js';
@@ -132,13 +132,9 @@ export async function loadSpec(path: string): Promise<LoadedSpec> {
   const spectralDocument = output.extras?.document as { data?: unknown; [INVENTORY]?: Inventory } | undefined;
   const inventory = spectralDocument?.[INVENTORY];
   const root = spectralDocument?.data as { asyncapi?: unknown } | undefined;
-  // The schema check only where the parser could read and resolve the document (its errors say why not), and
-  // on the resolved document only where every `$ref` is in a place that allows one (else it repeats that).
+  // The schema check only where the parser could read and resolve the document (its errors say why not).
   if (inventory && knownVersion(root?.asyncapi) && !diagnostics.some((d) => d.severity === 'error')) {
-    const unresolved = checkStructure(root.asyncapi, root, false);
-    diagnostics.push(
-      ...(unresolved.length ? unresolved : checkStructure(root.asyncapi, inventory.resolved, true)),
-    );
+    diagnostics.push(...checkStructure(root.asyncapi, inlineOtherFiles(root, inventory.resolved)));
   }
   const located = unique(diagnostics.map((d) => sources.attach(d)));
   if (!output.document || located.some((d) => d.severity === 'error')) {

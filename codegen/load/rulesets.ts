@@ -1,12 +1,12 @@
 /**
  * The parser's full Spectral rulesets (core and recommended: the AsyncAPI schema again, and the rules beyond it,
- * such as an operation's messages belonging to its channel), for `--check` and strict runs. They cost seconds on
+ * such as an operation's messages belonging to its channel), for `--check`. They cost seconds on
  * a large document, so their verdict is cached by the content of every file the document reads: an unchanged
  * spec is never checked twice.
  */
 import { createRequire } from 'node:module';
 import { Parser, type Diagnostic as ParserDiagnostic } from '@asyncapi/parser';
-import { hash, readCache, writeCache } from './cache.js';
+import { hash, readCache, writeCache } from '../cache.js';
 
 const require = createRequire(import.meta.url);
 const VERSIONS = ['@asyncapi/parser', '@asyncapi/specs'].map(

@@ -1,16 +1,18 @@
 /**
- * The AsyncAPI JSON Schema check (`@asyncapi/specs`), as the parser's `asyncapi-document-resolved` and
- * `asyncapi-document-unresolved` rules make it, without their cost: Spectral compiles the 180 KB schema for
- * every document it parses (about a second); here ajv compiles it once per specs version into standalone code
- * kept in the disk cache, which loads in milliseconds.
+ * The AsyncAPI JSON Schema check (`@asyncapi/specs`) that the parser's `asyncapi-document-resolved` and
+ * `asyncapi-document-unresolved` rules make, without their cost. Spectral compiles the 180 KB schema for every
+ * document it parses (about a second); here ajv compiles it once per specs version into standalone code kept in
+ * the disk cache, which loads in milliseconds. And the parser checks the resolved document, where a node is
+ * checked again at every place it is used (seconds on a large document); here the document is checked as written,
+ * each node once where it is written, with only the content of other files inlined where it is used.
  */
 import { createRequire } from 'node:module';
 import specs from '@asyncapi/specs';
 import { _, Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import addFormats from 'ajv-formats';
+import { hash, readCache, writeCache } from '../cache.js';
 import type { Diagnostic } from '../diagnostics.js';
-import { hash, readCache, writeCache } from './cache.js';
 import { toPointer } from './source-map.js';
 
 const require = createRequire(import.meta.url);
@@ -25,34 +27,53 @@ export function knownVersion(version: unknown): version is string {
 }
 
 /**
- * Problems of `document` against the AsyncAPI schema of `version`. `resolved`: the document with every `$ref`
- * replaced (each object checked where it is used); otherwise the document as written, where only a `$ref` in a
- * place that does not allow one is reported.
+ * Problems of `document` against the AsyncAPI schema of `version`: a `$ref` into the same document is checked
+ * as a reference (its target is checked where it is written), the content of another file in the place of its
+ * `$ref` (see `inlineOtherFiles`).
  */
-export function checkStructure(version: string, document: unknown, resolved: boolean): Diagnostic[] {
-  const validate = validator(version, resolved);
+export function checkStructure(version: string, document: unknown): Diagnostic[] {
+  const validate = validator(version);
   if (validate(document)) return [];
-  const errors = resolved ? prepareResolved(validate.errors ?? []) : prepareUnresolved(validate.errors ?? []);
-  const code = `parser:asyncapi-document-${resolved ? 'resolved' : 'unresolved'}`;
-  return errors.map((e) => ({
-    code,
-    severity: 'error',
-    message: messageOf(e),
-    expected: expectedOf(e),
-    pointer: e.instancePath,
-  }));
+  return prepare(validate.errors ?? []).map((e) => {
+    const misplacedRef = e.keyword === 'additionalProperties' && e.params.additionalProperty === '$ref';
+    return {
+      code: `parser:asyncapi-document-${misplacedRef ? 'unresolved' : 'resolved'}`,
+      severity: 'error',
+      message: messageOf(e),
+      expected: expectedOf(e),
+      pointer: e.instancePath,
+    };
+  });
+}
+
+/**
+ * `root` (as written) with every `$ref` to another file replaced by the resolved node at the same path of
+ * `resolved`: what the parser reads there, checked in the place it is used.
+ */
+export function inlineOtherFiles(root: unknown, resolved: unknown): unknown {
+  if (typeof root !== 'object' || root === null) return root;
+  const ref = (root as { $ref?: unknown }).$ref;
+  if (typeof ref === 'string' && !ref.startsWith('#')) return resolved;
+  if (Array.isArray(root))
+    return root.map((item, i) => inlineOtherFiles(item, (resolved as unknown[] | undefined)?.[i]));
+  return Object.fromEntries(
+    Object.entries(root).map(([key, value]) => [
+      key,
+      inlineOtherFiles(value, (resolved as Record<string, unknown> | undefined)?.[key]),
+    ]),
+  );
 }
 
 const loaded = new Map<string, ValidateFunction>();
 
-function validator(version: string, resolved: boolean): ValidateFunction {
-  const name = `asyncapi-${version}-${resolved ? 'resolved' : 'unresolved'}`;
+function validator(version: string): ValidateFunction {
+  const name = `asyncapi-${version}`;
   let fn = loaded.get(name);
   if (fn) return fn;
   const file = `schema/${name}-${hash(versions.specs, versions.ajv)}.cjs`;
   let code = readCache(file);
   if (code === undefined) {
-    code = compile(version, resolved);
+    code = compile(version);
     writeCache(file, code);
   }
   const module = { exports: {} as ValidateFunction };
@@ -65,7 +86,7 @@ function validator(version: string, resolved: boolean): ValidateFunction {
 }
 
 /** The schema as the parser's `documentStructure` rule prepares it, compiled to standalone CommonJS. */
-function compile(version: string, resolved: boolean): string {
+function compile(version: string): string {
   const schema = structuredClone(specs.schemas[version as keyof typeof specs.schemas]) as Schema;
   const definitions = schema.definitions ?? {};
   // ajv has the draft-07 meta-schema already.
@@ -74,24 +95,22 @@ function compile(version: string, resolved: boolean): string {
   // `$ref` values with `[`, `]` are valid JSON pointers but not URI references.
   const reference = definitions[`http://asyncapi.com/definitions/${version}/ReferenceObject.json`];
   if (reference?.format === 'uri-reference') delete reference.format;
-  // Some 3.x fields must be a `$ref` as written; resolved, they hold the object it points to.
-  if (resolved && version.startsWith('3.')) {
+  // Some 3.x fields must be a `$ref` as written; with another file's content inlined, they hold the object.
+  if (version.startsWith('3.')) {
     const def = (name: string) => `http://asyncapi.com/definitions/${version}/${name}.json`;
-    const point = (owner: string, property: string, items: boolean, target: string) => {
+    const either = (owner: string, property: string, items: boolean, target: string) => {
       const field = definitions[def(owner)]?.properties?.[property];
       const node = items ? field?.items : field;
-      if (node) node.$ref = def(target);
+      if (!node?.$ref) return;
+      node.anyOf = [{ $ref: node.$ref }, { $ref: def(target) }];
+      delete node.$ref;
     };
-    point('channel', 'servers', true, 'server');
-    point('operation', 'channel', false, 'channel');
-    point('operation', 'messages', true, 'messageObject');
-    point('operationReply', 'channel', false, 'channel');
-    point('operationReply', 'messages', true, 'messageObject');
+    either('channel', 'servers', true, 'server');
+    either('operation', 'channel', false, 'channel');
+    either('operation', 'messages', true, 'messageObject');
+    either('operationReply', 'channel', false, 'channel');
+    either('operationReply', 'messages', true, 'messageObject');
   }
-  schema.$id = String(schema.$id).replace(
-    'asyncapi.json',
-    `asyncapi-${resolved ? 'resolved' : 'unresolved'}.json`,
-  );
   const ajv = new Ajv({
     allErrors: true,
     strict: false,
@@ -106,6 +125,7 @@ function compile(version: string, resolved: boolean): string {
 interface Schema {
   $id?: string;
   $ref?: string;
+  anyOf?: Schema[];
   format?: string;
   definitions?: Record<string, Schema>;
   properties?: Record<string, Schema>;
@@ -113,15 +133,15 @@ interface Schema {
 }
 
 /**
- * Of ajv's errors for the resolved document, the ones that say something (the parser's `prepareResults`): an
- * unknown property names it in its path, one error per place, and no `oneOf` summary under a precise error.
+ * Of ajv's errors, the ones that say something (as the parser's `prepareResults`): an unknown property names it
+ * in its path, a `$ref` where none is allowed is one error, one error per place, and no `oneOf` summary above a
+ * precise error.
  */
-function prepareResolved(errors: ErrorObject[]): ErrorObject[] {
+function prepare(errors: ErrorObject[]): ErrorObject[] {
   const out: ErrorObject[] = [];
   for (const e of errors) {
     if (e.keyword === 'required' && e.params.missingProperty === '$ref') continue;
     if (e.keyword === 'additionalProperties') {
-      if (e.params.additionalProperty === '$ref') continue; // a $ref left by the resolver: reported elsewhere
       e.instancePath = `${e.instancePath}/${toPointer([String(e.params.additionalProperty)]).slice(1)}`;
     }
     const previous = out[out.length - 1];
@@ -129,24 +149,21 @@ function prepareResolved(errors: ErrorObject[]): ErrorObject[] {
     if (summary(e) && previous?.instancePath.startsWith(e.instancePath)) continue;
     out.push(e);
   }
-  return out.filter(
+  const precise = out.filter(
     (e, i) => !summary(e) || !out.slice(i + 1).some((n) => n.instancePath.startsWith(e.instancePath)),
+  );
+  // A misplaced `$ref` makes the object around it fail every other way too: only the `$ref` is reported.
+  const refs = precise
+    .filter((e) => e.instancePath.endsWith('/$ref'))
+    .map((e) => e.instancePath.slice(0, -5));
+  return precise.filter(
+    (e) =>
+      e.instancePath.endsWith('/$ref') ||
+      !refs.some((r) => e.instancePath === r || e.instancePath.startsWith(`${r}/`)),
   );
 }
 
 const summary = (e: ErrorObject) => e.keyword === 'oneOf' || e.keyword === 'anyOf' || e.keyword === 'if';
-
-/** As written, only a `$ref` where the schema allows none is reported (the rest is checked resolved). */
-function prepareUnresolved(errors: ErrorObject[]): ErrorObject[] {
-  const seen = new Set<string>();
-  return errors.filter((e) => {
-    if (e.keyword !== 'additionalProperties' || e.params.additionalProperty !== '$ref') return false;
-    if (seen.has(e.instancePath)) return false;
-    seen.add(e.instancePath);
-    e.instancePath = `${e.instancePath}/$ref`;
-    return true;
-  });
-}
 
 function messageOf(e: ErrorObject): string {
   const params = e.params as Record<string, unknown>;

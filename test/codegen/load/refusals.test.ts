@@ -1,7 +1,7 @@
 /**
  * Invalid documents are refused without the parser's Spectral rulesets: one document per family of problem,
  * each refused with the file and line of the problem. The families the quick load does not check (the rules
- * beyond the AsyncAPI schema) are refused by the full rulesets that `--check` and strict runs add.
+ * beyond the AsyncAPI schema) are refused by the full rulesets that `--check` adds.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -154,7 +154,7 @@ describe('the quick load refuses', () => {
   });
 });
 
-describe('the full rulesets (--check, strict) also refuse', () => {
+describe('the full rulesets (--check) also refuse', () => {
   const full: [string, { given: string; want: string[] }][] = [
     [
       'an operation whose message is not one of its channel',

@@ -1,7 +1,7 @@
 /**
- * The compiler's disk cache: what is costly to compute and keyed by everything it depends on (the compiled
+ * The compiler's disk cache: what is costly to compute, keyed by everything it depends on (the compiled
  * AsyncAPI JSON Schema validator by the specs version; the full rulesets' verdict by the content of every file
- * read). `PARLEY_CACHE_DIR`, else `node_modules/.cache/parley` of the working directory's project, else the
+ * read; Modelina's output by its input). `PARLEY_CACHE_DIR`, else `node_modules/.cache/parley` of the working directory's project, else the
  * OS cache folder. A missing or unwritable cache only costs time.
  */
 import { createHash } from 'node:crypto';
