@@ -5,7 +5,7 @@
  * (a `publish` becomes `/operations/<id>`, its `message.oneOf[i]` a channel message), so `originalPointer` maps a
  * pointer into the converted document back to the node it came from in the file as written.
  */
-import { convert } from '@asyncapi/converter';
+import { createRequire } from 'node:module';
 import type { Diagnostic } from '../diagnostics.js';
 import { pointerSegments, toPointer } from './source-map.js';
 
@@ -27,6 +27,10 @@ export function convertToV3(document: Record<string, unknown>, version: string):
   console.warn = (...args: unknown[]) => warnings.push(args.map(String).join(' '));
   let converted: Record<string, unknown>;
   try {
+    // Loaded only for a 2.x document.
+    const { convert } = createRequire(import.meta.url)(
+      '@asyncapi/converter',
+    ) as typeof import('@asyncapi/converter');
     converted = convert(withChannelIds(structuredClone(document)), '3.0.0') as Record<string, unknown>;
   } finally {
     console.warn = warn;

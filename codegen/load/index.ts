@@ -11,11 +11,11 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import {
-  type AsyncAPIDocumentInterface,
-  type ParseOutput,
+import type {
+  AsyncAPIDocumentInterface,
+  ParseOutput,
   Parser,
-  type Diagnostic as ParserDiagnostic,
+  Diagnostic as ParserDiagnostic,
 } from '@asyncapi/parser';
 import { parse as parseYaml } from 'yaml';
 import { type Diagnostic, SpecError } from '../diagnostics.js';
@@ -54,11 +54,14 @@ const IGNORED_RULES = new Set([
  * cache every file a `$ref` reads for the life of the process, so `--watch` would not see edits to them:
  * `cache: false`.
  */
-const { coreRuleset } = createRequire(import.meta.url)('@asyncapi/parser/cjs/ruleset/ruleset.js') as {
+const require = createRequire(import.meta.url);
+// Required, not imported: Node would scan the parser's CommonJS modules for their export names first.
+const { Parser: ParserClass } = require('@asyncapi/parser') as typeof import('@asyncapi/parser');
+const { coreRuleset } = require('@asyncapi/parser/cjs/ruleset/ruleset.js') as {
   coreRuleset: { formats: unknown; rules: Record<string, unknown> };
 };
 const INVENTORY = Symbol('parley:inventory');
-const parser = new Parser({
+const parser: Parser = new ParserClass({
   ruleset: {
     core: false,
     recommended: false,

@@ -5,7 +5,7 @@
  * spec is never checked twice.
  */
 import { createRequire } from 'node:module';
-import { Parser, type Diagnostic as ParserDiagnostic } from '@asyncapi/parser';
+import type { Parser, Diagnostic as ParserDiagnostic } from '@asyncapi/parser';
 import { hash, readCache, writeCache } from '../cache.js';
 
 const require = createRequire(import.meta.url);
@@ -28,7 +28,8 @@ export async function fullRulesets(
   const key = `rulesets/${hash(...VERSIONS, source, text, ...files.flat())}.json`;
   const cached = readCache(key);
   if (cached !== undefined) return JSON.parse(cached) as ParserDiagnostic[];
-  parser ??= new Parser({ __unstable: { resolver: { cache: false } } });
+  const { Parser: ParserClass } = require('@asyncapi/parser') as typeof import('@asyncapi/parser');
+  parser ??= new ParserClass({ __unstable: { resolver: { cache: false } } });
   const diagnostics = (await parser.validate(text, { source })).map(
     ({ code, message, path, severity, range, source: file }) => ({
       code,
