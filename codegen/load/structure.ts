@@ -40,7 +40,8 @@ export function checkStructure(version: string, document: unknown): Diagnostic[]
       code: `parser:asyncapi-document-${misplacedRef ? 'unresolved' : 'resolved'}`,
       severity: 'error',
       message: messageOf(e),
-      expected: expectedOf(e),
+      expected: expectedOf(e, version),
+      fix: `See the AsyncAPI ${version} specification: https://www.asyncapi.com/docs/reference/specification/v${version}`,
       pointer: e.instancePath,
     };
   });
@@ -185,9 +186,18 @@ function messageOf(e: ErrorObject): string {
   }
 }
 
-function expectedOf(e: ErrorObject): string | undefined {
-  const ref = /#\/definitions\/(http:\/\/asyncapi\.com\/definitions\/[^/]+\/([^/]+)\.json)/.exec(
-    e.schemaPath,
-  );
-  return ref ? `an AsyncAPI ${ref[2]} object (${ref[1]})` : undefined;
+function expectedOf(e: ErrorObject, version: string): string {
+  const params = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'additionalProperties':
+      return params.additionalProperty === '$ref'
+        ? 'the object itself here: AsyncAPI allows no Reference Object in this place'
+        : `only the fields AsyncAPI ${version} defines for this object (and \`x-\` extensions)`;
+    case 'required':
+      return `the field "${String(params.missingProperty)}"`;
+    case 'type':
+      return `a value of type ${String(params.type)}`;
+    default:
+      return `${e.keyword}: ${JSON.stringify(params)}`;
+  }
 }
