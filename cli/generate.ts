@@ -16,6 +16,8 @@ export interface GenerateFlags {
   runtime: string;
   check?: boolean;
   watch?: boolean;
+  /** Every warning is an error (also set by `x-parley-strict: true` in the document). */
+  strict?: boolean;
 }
 
 /** One run; returns the exit code and the spec files read (for `--watch`). */
@@ -25,13 +27,26 @@ export async function runGenerate(flags: GenerateFlags): Promise<{ code: number;
   const previous = await readGenerated(outDir);
   let result: Awaited<ReturnType<typeof generate>>;
   try {
-    result = await generate(flags.spec, { outDir, runtime: flags.runtime, previous });
+    result = await generate(flags.spec, {
+      outDir,
+      runtime: flags.runtime,
+      previous,
+      strict: flags.strict,
+      // --check is what CI runs: the parser's full rulesets too.
+      fullRulesets: flags.check === true,
+    });
   } catch (error) {
     if (!(error instanceof SpecError)) throw error;
     console.error(error.message);
     return { code: 1, specFiles: [flags.spec] };
   }
   for (const d of result.diagnostics) console.error(formatDiagnostic(d));
+  if (result.diagnostics.length) {
+    const n = result.diagnostics.length;
+    console.error(
+      `${n} warning${n === 1 ? '' : 's'}: code generated with the documented defaults; --strict (or x-parley-strict: true) refuses ${n === 1 ? 'it' : 'them'}.`,
+    );
+  }
 
   const report = await writeFiles(outDir, result.files, previous, flags.check);
   const stale = [
@@ -75,17 +90,26 @@ export async function runGenerate(flags: GenerateFlags): Promise<{ code: number;
     console.error('Fix: run `npm run codegen` (parley generate) and commit the result.');
     return { code: 1, specFiles: result.specFiles };
   }
+  const converted = result.convertedFrom ? ` (converted from AsyncAPI ${result.convertedFrom})` : '';
   console.log(
-    `${flags.spec} → ${flags.out}/: ${report.changed.length} written, ${report.unchanged.length} unchanged, ${report.removed.length} removed (${ms} ms).`,
+    `${flags.spec}${converted} → ${flags.out}/: ${report.changed.length} written, ${report.unchanged.length} unchanged, ${report.removed.length} removed (${ms} ms).`,
   );
   return { code: 0, specFiles: result.specFiles };
 }
 
-/** Regenerate on every change of the spec or a file it `$ref`s, until interrupted. */
+/**
+ * Regenerate on every change of the spec or a file it `$ref`s, until interrupted. What one run can hand the
+ * next stays in this process: the parser, the compiled AsyncAPI schema validator, TypeScript's printer, and
+ * Modelina, loaded while waiting for the first change (a changed payload re-runs it).
+ */
 export async function watchGenerate(flags: GenerateFlags): Promise<void> {
   const { watch } = await import('chokidar');
   let { specFiles } = await runGenerate(flags);
-  const watcher = watch(specFiles, { ignoreInitial: true, awaitWriteFinish: { stabilityThreshold: 50 } });
+  // Editors save in several writes: wait until the file is still for 30 ms, then for 20 ms of quiet.
+  const watcher = watch(specFiles, {
+    ignoreInitial: true,
+    awaitWriteFinish: { stabilityThreshold: 30, pollInterval: 10 },
+  });
   let running = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
   watcher.on('all', () => {
@@ -100,9 +124,10 @@ export async function watchGenerate(flags: GenerateFlags): Promise<void> {
         if (added.length) watcher.add(added);
         specFiles = [...new Set([...specFiles, ...next.specFiles])];
       });
-    }, 50);
+    }, 20);
   });
   // Only once chokidar has its watches in place is a change sure to be seen.
   await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+  await import('@asyncapi/modelina');
   console.log(`watching ${specFiles.join(', ')}`);
 }

@@ -24,6 +24,10 @@ program
   )
   .option('--check', 'write nothing; exit 1 and name every stale file')
   .option('--watch', 'regenerate whenever the spec or a file it $refs changes')
+  .option(
+    '--strict',
+    'refuse the spec on any warning (as `x-parley-strict: true` at the root of the document does)',
+  )
   .action(
     async (opts: {
       spec: string;
@@ -32,6 +36,7 @@ program
       runtime: string;
       check?: boolean;
       watch?: boolean;
+      strict?: boolean;
     }) => {
       const { runGenerate, watchGenerate } = await import('./generate.js');
       const flags = { ...opts, stubs: opts.stubs === true ? 'server/handlers' : opts.stubs };

@@ -29,15 +29,26 @@ export function formatDiagnostic(d: Diagnostic): string {
   return lines.join('\n');
 }
 
-/** Thrown when a spec has errors: carries every problem, not just the first. */
+/**
+ * Thrown when a spec has errors: carries every problem, not just the first. Its message lists the errors, then
+ * the warnings (which alone would not have stopped generation).
+ */
 export class SpecError extends Error {
   readonly diagnostics: Diagnostic[];
-  constructor(source: string, diagnostics: Diagnostic[]) {
+  constructor(source: string, diagnostics: Diagnostic[], options: { strict?: boolean } = {}) {
     const errors = diagnostics.filter((d) => d.severity === 'error');
-    super(
-      `${source}: found ${errors.length} problem${errors.length === 1 ? '' : 's'} that stop code generation:\n\n${errors.map(formatDiagnostic).join('\n\n')}`,
-    );
+    const warnings = diagnostics.filter((d) => d.severity === 'warning');
+    const strict = options.strict ? ' (strict: warnings are errors)' : '';
+    const parts = [
+      `${source}: found ${plural(errors.length, 'problem')} that stop code generation${strict}:`,
+      ...errors.map(formatDiagnostic),
+    ];
+    if (warnings.length)
+      parts.push(`and ${plural(warnings.length, 'warning')}:`, ...warnings.map(formatDiagnostic));
+    super(parts.join('\n\n'));
     this.name = 'SpecError';
     this.diagnostics = diagnostics;
   }
 }
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

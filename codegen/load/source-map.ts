@@ -7,17 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import {
-  type Document,
-  isAlias,
-  isMap,
-  isScalar,
-  isSeq,
-  LineCounter,
-  type Node,
-  parseDocument,
-  visit,
-} from 'yaml';
+import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { Diagnostic } from '../diagnostics.js';
 
 /** Where a node is written: an absolute file path, and a 1-based line and column. */
@@ -62,6 +52,11 @@ export class SourceMap {
   readonly root: string;
   private readonly cache = new Map<string, ParsedFile | null>();
   private readonly read: (file: string) => string;
+  /**
+   * Pointers into the document the parser read, as pointers into the root file as written: they differ when the
+   * loader converted an AsyncAPI 2.x document (`convert.ts`).
+   */
+  translate: (pointer: string) => string = (pointer) => pointer;
 
   /**
    * @param root path of the root spec file (made absolute).
@@ -79,7 +74,7 @@ export class SourceMap {
   locate(pointer: string): SourceLocation {
     const start = this.start(this.root);
     if (!start) return { file: this.root, line: 1, column: 1 };
-    const end = this.walk(start, pointerSegments(pointer), []);
+    const end = this.walk(start, pointerSegments(this.translate(pointer)), []);
     return this.position(end);
   }
 
@@ -87,25 +82,6 @@ export class SourceMap {
   attach(d: Diagnostic): Diagnostic {
     if (d.file) return d;
     return { ...d, ...this.locate(d.pointer) };
-  }
-
-  /** The root file and every file reached from it through external `$ref`s, transitively (absolute paths). */
-  files(): string[] {
-    const found = [this.root];
-    for (let i = 0; i < found.length; i++) {
-      const file = found[i]!;
-      const parsed = this.load(file);
-      if (!parsed) continue;
-      visit(parsed.doc, {
-        Map: (_key, map) => {
-          const ref = map.get('$ref');
-          if (typeof ref !== 'string' || ref.startsWith('#') || URL_REF.test(ref)) return;
-          const target = resolve(dirname(file), decodeURI(ref.split('#')[0]!));
-          if (!found.includes(target)) found.push(target);
-        },
-      });
-    }
-    return found;
   }
 
   private load(file: string): ParsedFile | null {
@@ -141,7 +117,8 @@ export class SourceMap {
   private walk(cursor: Cursor, segments: readonly string[], refs: string[]): Cursor {
     let cur = cursor;
     for (const segment of segments) {
-      cur = this.deref(cur, refs);
+      // A pointer to a `$ref` itself (into the document as written) names the reference, not its target.
+      if (segment !== '$ref') cur = this.deref(cur, refs);
       const next = this.child(cur, segment);
       if (!next) return cur;
       cur = next;

@@ -2,7 +2,39 @@
  * TypeScript AST helpers shared by every emitter. Emitters build `ts.Node`s with these and never paste
  * spec text into source strings; `printFile` turns the nodes into text.
  */
-import ts from 'typescript';
+import { createRequire } from 'node:module';
+import type * as TypeScript from 'typescript';
+
+// Required, not imported: Node would scan the 9 MB CommonJS file for its export names first (a third of a
+// second of every `parley generate`). `ts` is both the module (a value) and its types (a namespace).
+const ts = createRequire(import.meta.url)('typescript') as typeof TypeScript;
+declare namespace ts {
+  export type ArrayLiteralExpression = TypeScript.ArrayLiteralExpression;
+  export type CallExpression = TypeScript.CallExpression;
+  export type EmitHint = TypeScript.EmitHint;
+  export type EntityName = TypeScript.EntityName;
+  export type Expression = TypeScript.Expression;
+  export type FunctionTypeNode = TypeScript.FunctionTypeNode;
+  export type Identifier = TypeScript.Identifier;
+  export type ListFormat = TypeScript.ListFormat;
+  export type NewExpression = TypeScript.NewExpression;
+  export type NewLineKind = TypeScript.NewLineKind;
+  export type Node = TypeScript.Node;
+  export type NodeFlags = TypeScript.NodeFlags;
+  export type ObjectLiteralElementLike = TypeScript.ObjectLiteralElementLike;
+  export type ObjectLiteralExpression = TypeScript.ObjectLiteralExpression;
+  export type ParameterDeclaration = TypeScript.ParameterDeclaration;
+  export type PropertyName = TypeScript.PropertyName;
+  export type ScriptKind = TypeScript.ScriptKind;
+  export type ScriptTarget = TypeScript.ScriptTarget;
+  export type SourceFile = TypeScript.SourceFile;
+  export type Statement = TypeScript.Statement;
+  export type SyntaxKind = TypeScript.SyntaxKind;
+  export type TypeElement = TypeScript.TypeElement;
+  export type TypeNode = TypeScript.TypeNode;
+  export type TypeParameterDeclaration = TypeScript.TypeParameterDeclaration;
+  export type TypeReferenceNode = TypeScript.TypeReferenceNode;
+}
 
 export { ts };
 

@@ -30,7 +30,12 @@ export type CheckResult =
  * the compiled schemas from the shared ajv instance, so a long `--watch` session does not accumulate them.
  */
 export class PayloadChecker {
-  private static readonly ajv = createAjv();
+  /** Made when a value first fails (compiling ajv's formats costs a tenth of a second). */
+  private static shared: Ajv | undefined;
+  private static get ajv(): Ajv {
+    PayloadChecker.shared ??= createAjv();
+    return PayloadChecker.shared;
+  }
   private readonly compiled = new Map<
     IRPayload,
     { schema: object; fn: ValidateFunction } | { error: string }

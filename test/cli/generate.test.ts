@@ -127,6 +127,49 @@ describe('parley generate', () => {
   });
 });
 
+describe('parley generate: warnings and --strict', () => {
+  /** A component schema whose name a payload type takes: generated under another name, with a warning. */
+  const renamed = (spec: string) =>
+    spec
+      .replace('components:\n  schemas:\n', 'components:\n  schemas:\n    PostPayload: { type: string }\n')
+      .replace(
+        '- $ref: "#/components/schemas/Failure"',
+        '- $ref: "#/components/schemas/Failure"\n            - $ref: "#/components/schemas/PostPayload"',
+      );
+  const warned = /warn\.yaml:\d+:\d+ warning component-renamed: Component schema "PostPayload"/;
+
+  beforeAll(async () => {
+    const spec = await readFile(path.join(root, 'test/fixtures/idioms.yaml'), 'utf8');
+    await writeFile(path.join(dir, 'warn.yaml'), renamed(spec));
+    await writeFile(path.join(dir, 'warn-strict.yaml'), `x-parley-strict: true\n${renamed(spec)}`);
+  });
+  const generateFrom = (spec: string, ...more: string[]) =>
+    parley(dir, 'generate', '--spec', spec, '--out', 'warn-gen', '--no-stubs', '--runtime', root, ...more);
+
+  it('prints a warning, says so, and generates', async () => {
+    const result = await generateFrom('warn.yaml');
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(warned);
+    expect(result.stderr).toContain('1 warning: code generated with the documented defaults');
+    expect(result.stdout).toMatch(/8 written/);
+  });
+
+  it('--strict refuses the same document, the warning now an error', async () => {
+    const result = await generateFrom('warn.yaml', '--strict');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /found 1 problem that stop code generation \(strict: warnings are errors\)/,
+    );
+    expect(result.stderr).toMatch(/warn\.yaml:\d+:\d+ error component-renamed/);
+  });
+
+  it('x-parley-strict: true in the document refuses it without the flag', async () => {
+    const result = await generateFrom('warn-strict.yaml');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/warn-strict\.yaml:\d+:\d+ error component-renamed/);
+  });
+});
+
 describe('parley generate --watch', () => {
   let child: ChildProcess | undefined;
   afterAll(() => {

@@ -4,10 +4,12 @@
  * with the zod *input* types (a type-level test holds them to it).
  *
  * Modelina costs about a second to load, so its output is cached in the file itself: the header records a hash
- * of Modelina's input and version, and when the previous file's hash matches, it is reused as it is.
+ * of Modelina's input and version, and when the previous file's hash matches, it is reused as it is (and in the
+ * compiler's disk cache, for a fresh output folder).
  */
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { readCache, writeCache } from '../../cache.js';
 import { toDefinitions } from '../../ir/json-schema.js';
 import type { IRNamespace, JsonSchema } from '../../ir/types.js';
 import { type GeneratedFile, HEADER } from '../../print/ts.js';
@@ -26,9 +28,13 @@ export async function emitModels(ns: IRNamespace, previous?: string): Promise<Ge
   const hashLine = `${HASH_LINE}${hash}`;
   if (previous?.split('\n', 4).includes(hashLine)) return { path, contents: previous };
 
-  const body = Object.keys(payloads).length
-    ? await runModelina(input, Object.keys(payloads))
-    : 'export {};\n';
+  // Also kept in the disk cache: a fresh output folder, or a spec edited back, does not pay for Modelina.
+  const key = `models/${hash.slice(0, 32)}.ts`;
+  let body = readCache(key);
+  if (body === undefined) {
+    body = Object.keys(payloads).length ? await runModelina(input, Object.keys(payloads)) : 'export {};\n';
+    writeCache(key, body);
+  }
   return { path, contents: `${HEADER}\n${hashLine}\n\n${body}` };
 }
 

@@ -44,7 +44,7 @@ Broken:
   name: broken
   bogus: 1
 `,
-  // line 12: `    bogus: true` (value at column 12)
+  // line 13: `    bogus: true` (key at column 5)
   'root-error.yaml': `${header}channels:
   chat:
     address: /chat
@@ -111,14 +111,16 @@ describe('loadSpec', () => {
       'an error in the root file',
       {
         given: 'root-error.yaml',
-        want: ['error parser:asyncapi-document-resolved root-error.yaml:13:12 /operations/hello/bogus'],
+        want: ['error parser:asyncapi-document-resolved root-error.yaml:13:5 /operations/hello/bogus'],
       },
     ],
     [
       'an error in a referenced file: located in that file',
       {
         given: 'ref-error.yaml',
-        want: ['error parser:asyncapi-document-resolved messages.yaml:9:10 /Broken/bogus'],
+        want: [
+          'error parser:asyncapi-document-resolved messages.yaml:9:3 /channels/chat/messages/broken/bogus',
+        ],
       },
     ],
   ];

@@ -141,7 +141,6 @@ describe('SourceMap.locate', () => {
       return readFileSync(f, 'utf8');
     });
     for (const [, { given }] of cases) map.locate(given);
-    map.files();
     expect(reads.sort()).toEqual(['messages.yaml', 'root.yaml', 'schemas/text.yaml']);
   });
 
@@ -151,13 +150,12 @@ describe('SourceMap.locate', () => {
   });
 });
 
-describe('SourceMap.files', () => {
-  it('lists the root and every file reached through external $refs', () => {
-    expect(new SourceMap(file('root.yaml')).files()).toEqual([
-      file('root.yaml'),
-      file('messages.yaml'),
-      file('schemas/text.yaml'),
-    ]);
+describe('SourceMap.translate', () => {
+  it('locates pointers into a converted document where their node is written in the original', () => {
+    const map = new SourceMap(file('root.yaml'));
+    map.translate = (pointer) => pointer.replace('/moved', '/channels');
+    expect(map.locate('/moved')).toEqual(map.locate('/channels'));
+    expect(map.locate('/moved')).not.toEqual(map.locate(''));
   });
 });
 
