@@ -157,10 +157,12 @@ describe('parley generate: warnings and --strict', () => {
   it('--strict refuses the same document, the warning now an error', async () => {
     const result = await generateFrom('warn.yaml', '--strict');
     expect(result.code).toBe(1);
+    // The warning, and the strict-only rule: the idioms' payloads have strings and lists without bounds.
     expect(result.stderr).toMatch(
-      /found 1 problem that stop code generation \(strict: warnings are errors\)/,
+      /found 6 problems that stop code generation \(strict: warnings are errors\)/,
     );
     expect(result.stderr).toMatch(/warn\.yaml:\d+:\d+ error component-renamed/);
+    expect(result.stderr).toMatch(/warn\.yaml:24:13 error unbounded: A string in a payload has no maxLength/);
   });
 
   it('x-parley-strict: true in the document refuses it without the flag', async () => {
