@@ -5,9 +5,10 @@ import { type Diagnostic, SpecError } from './diagnostics.js';
 import type { EmitOptions } from './emit/context.js';
 import { emitAll } from './emit/index.js';
 import { buildIR } from './ir/build.js';
-import type { IRDocument } from './ir/types.js';
+import type { IRDocument, IRPayload } from './ir/types.js';
 import { loadSpec } from './load/index.js';
 import type { GeneratedFile } from './print/ts.js';
+import { PayloadChecker } from './validate/check.js';
 import { validate } from './validate/index.js';
 
 export interface CompileResult {
@@ -18,23 +19,38 @@ export interface CompileResult {
   specFiles: string[];
 }
 
+export interface CompileOptions {
+  /**
+   * Refuse what the defaults otherwise fill in (a warning becomes an error): a message without examples, an
+   * operation whose failure has no documented way to the client, a reply without `name`.
+   */
+  strict?: boolean;
+}
+
 /** Load, build and validate: the IR of a valid spec, or a `SpecError` listing every problem. */
-export async function compile(spec: string): Promise<CompileResult> {
+export async function compile(spec: string, options: CompileOptions = {}): Promise<CompileResult> {
   const loaded = await loadSpec(spec);
-  const built = buildIR(loaded.document, spec);
-  const diagnostics = [...loaded.diagnostics, ...built.diagnostics, ...validate(built.ir)].map((d) =>
-    loaded.sources.attach(d),
-  );
-  if (diagnostics.some((d) => d.severity === 'error')) throw new SpecError(spec, diagnostics);
-  return { ir: built.ir, diagnostics, specFiles: loaded.files };
+  const checker = new PayloadChecker();
+  try {
+    const fits = (payload: IRPayload, value: unknown) => checker.check(payload, value).ok === true;
+    const built = buildIR(loaded.document, spec, fits);
+    const diagnostics = [...loaded.diagnostics, ...built.diagnostics, ...validate(built.ir, checker)].map(
+      (d) =>
+        loaded.sources.attach(options.strict && d.severity === 'warning' ? { ...d, severity: 'error' } : d),
+    );
+    if (diagnostics.some((d) => d.severity === 'error')) throw new SpecError(spec, diagnostics);
+    return { ir: built.ir, diagnostics, specFiles: loaded.files };
+  } finally {
+    checker.dispose();
+  }
 }
 
 export interface GenerateResult extends CompileResult {
   files: GeneratedFile[];
 }
 
-export async function generate(spec: string, options: EmitOptions): Promise<GenerateResult> {
-  const compiled = await compile(spec);
+export async function generate(spec: string, options: EmitOptions & CompileOptions): Promise<GenerateResult> {
+  const compiled = await compile(spec, options);
   return { ...compiled, files: await emitAll(compiled.ir, options) };
 }
 

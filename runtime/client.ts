@@ -108,7 +108,7 @@ export function createClient<C extends NamespaceContract, V extends boolean = fa
         answer = await socket.timeout(timeoutMs).emitWithAck(event, ...wire(params));
       } catch (error) {
         // With a timeout, emitWithAck rejects only when the ack did not come in time.
-        throw new AckTimeoutError(event, timeoutMs, { cause: error });
+        throw new AckTimeoutError(event, timeoutMs, { cause: error, failure: op.failure });
       }
       if (!validate) return answer;
       const checked = await checkValueAsync(reply, answer);

@@ -30,12 +30,15 @@ export const RULES: readonly Rule[] = [
   auth,
 ];
 
-/** Every problem the rules find in `ir` (errors and warnings), by rule, each in spec order. */
-export function validate(ir: IRDocument): Diagnostic[] {
-  const checker = new PayloadChecker();
+/**
+ * Every problem the rules find in `ir` (errors and warnings), by rule, each in spec order. `checker`: the one
+ * the IR was built with, when the caller has it (each schema is then compiled once); disposed by the caller.
+ */
+export function validate(ir: IRDocument, checker?: PayloadChecker): Diagnostic[] {
+  const own = checker ?? new PayloadChecker();
   try {
-    return RULES.flatMap((rule) => rule(ir, { checker }));
+    return RULES.flatMap((rule) => rule(ir, { checker: own }));
   } finally {
-    checker.dispose();
+    if (!checker) own.dispose();
   }
 }

@@ -125,7 +125,7 @@ describe('invalidPayloads', () => {
   });
 
   it('drops an argument of a tuple and changes the type of each', () => {
-    const tuple: IRPayload = { kind: 'args', items: [{ type: 'string' }, { type: 'number' }] };
+    const tuple: IRPayload = { kind: 'args', items: [{ type: 'string' }, { type: 'number' }], rest: false };
     expect(derive(tuple, ['room', 3]).map((p) => [p.name, p.args])).toEqual([
       ['argument 2 missing', ['room']],
       ['argument 1 of the wrong type (a number)', [12345, 3]],

@@ -17,10 +17,10 @@ import {
 import { filePath, payloadType } from '../names.js';
 import { type PlannedComponent, planComponents } from './components.js';
 import { INPUT_SUFFIX, Z, ZOD_MODULE, ZodType } from './constants.js';
-import { at, componentOf, fail, newScope, type ZodContext } from './context.js';
+import { componentOf, fail, newScope, type ZodContext } from './context.js';
 import { isSchemaObject } from './keywords.js';
 import { createZodContext, schemaBody } from './schema.js';
-import { tupleOf } from './tuple.js';
+import { tupleExpression } from './tuple.js';
 
 export type { ZodContext } from './context.js';
 export { createZodContext, schemaToZod, type ZodContextOptions } from './schema.js';
@@ -78,10 +78,7 @@ export function emitSchemas(ns: IRNamespace): GeneratedFile {
     const ctx: ZodContext = { ...base, where, scope: newScope() };
     const { payload } = msg;
     if (payload.kind === 'none') continue;
-    const expr =
-      payload.kind === 'value'
-        ? ctx.visit(payload.schema, ctx)
-        : tupleOf(payload.items.map((item, i) => ctx.visit(item, at(ctx, 'items', i))));
+    const expr = payload.kind === 'value' ? ctx.visit(payload.schema, ctx) : tupleExpression(payload, ctx);
     statements.push(...declare(payloadSchemaName(msg), expr, payloadDoc(msg, base)));
   }
   return { path: filePath(ns, 'schemas'), contents: printFile(statements) };
