@@ -63,6 +63,6 @@ export function describeFailure(failure: IRFailure): string {
     case 'event':
       return `with the "${failure.event}" event`;
     case 'log':
-      return 'nowhere on the wire (logged on the server)';
+      return 'only in the server log';
   }
 }

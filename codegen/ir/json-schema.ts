@@ -79,6 +79,9 @@ export function tupleOf(schema: JsonSchema): Tuple | undefined {
  * arguments"), then what may follow. How ajv checks them, and Modelina types them.
  */
 export function argsSchema(items: JsonSchema[], rest: JsonSchema | false): JsonSchema {
+  // draft-07 wants at least one schema in an `items` list: with none, every argument is the rest.
+  if (items.length === 0)
+    return rest === false ? { type: 'array', maxItems: 0 } : { type: 'array', items: rest };
   return { type: 'array', items, additionalItems: rest, minItems: items.length };
 }
 
