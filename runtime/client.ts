@@ -105,7 +105,17 @@ export function createClient<C extends NamespaceContract, V extends boolean = fa
       const timeoutMs = (isCallOptions(callOptions) ? callOptions.timeoutMs : undefined) ?? defaultTimeout;
       let answer: unknown;
       try {
-        answer = await socket.timeout(timeoutMs).emitWithAck(event, ...wire(params));
+        // emitWithAck keeps only the ack's first argument: a tuple reply is collected whole.
+        answer =
+          op.replyArgs === 'args'
+            ? await new Promise((resolve, reject) => {
+                socket
+                  .timeout(timeoutMs)
+                  .emit(event, ...wire(params), (error: unknown, ...args: unknown[]) =>
+                    error ? reject(error) : resolve(args),
+                  );
+              })
+            : await socket.timeout(timeoutMs).emitWithAck(event, ...wire(params));
       } catch (error) {
         // With a timeout, emitWithAck rejects only when the ack did not come in time.
         throw new AckTimeoutError(event, timeoutMs, { cause: error, failure: op.failure });

@@ -17,6 +17,8 @@ export interface InboundOperationContract {
   readonly payload?: z.ZodType;
   /** The ack's schema, when the operation has a reply. */
   readonly reply?: z.ZodType;
+  /** How the ack's arguments travel, when not as one value: `'args'`, a tuple spread over them. */
+  readonly replyArgs?: ArgsKind;
   /** How a failure of this operation reaches the client: decided by the compiler (`IROperation.failure`). */
   readonly failure: FailureContract;
 }

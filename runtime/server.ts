@@ -90,6 +90,12 @@ export interface BoundNamespace<C extends NamespaceContract> {
 }
 
 type Ack = (...args: unknown[]) => void;
+
+/** A reply of several arguments (a tuple) is spread over the ack's arguments, as the event's are. */
+function ackWith(op: InboundOperationContract, ack: Ack, reply: unknown): void {
+  if (op.replyArgs === 'args' && Array.isArray(reply)) ack(...reply);
+  else ack(reply);
+}
 type BroadcastOperator = ReturnType<Namespace['to']>;
 
 interface Failure {
@@ -385,7 +391,7 @@ export function bindNamespace<C extends NamespaceContract, TUser = undefined>(
         return;
       }
       if (!validateOutbound) {
-        ack(result);
+        ackWith(op, ack, result);
         return;
       }
       const checked = checkValueSyncFirst(op.reply, result);
@@ -425,7 +431,7 @@ export function bindNamespace<C extends NamespaceContract, TUser = undefined>(
         );
         return;
       }
-      ack(result);
+      ackWith(op, ack, result);
     } catch (error) {
       fail(socket, event, op, ack, error);
     }

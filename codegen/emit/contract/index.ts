@@ -69,6 +69,8 @@ function operationEntry(op: IROperation, inbound: boolean): ts.Expression {
   if (inbound && op.reply && op.reply.payload.kind !== 'none') {
     props.push(f.createPropertyAssignment('reply', access('s', payloadType(op.reply, 'output'))));
   }
+  if (inbound && op.reply?.payload.kind === 'args')
+    props.push(f.createPropertyAssignment('replyArgs', literal('args')));
   if (inbound && op.failure)
     props.push(f.createPropertyAssignment('failure', literal(failureContract(op.failure))));
   return f.createObjectLiteralExpression(props, false);
