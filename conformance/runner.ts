@@ -421,8 +421,12 @@ class CaseRun {
     const mark = this.log.mark();
     this.sent = { event: UNKNOWN_EVENT, args: [{}] };
     actor.emit(UNKNOWN_EVENT, [{}]);
+    // Not an operation: the namespace's error event reports it (the case exists only when there is one).
+    const event = this.ns.errors.event;
+    const failure =
+      event === undefined ? undefined : ({ via: 'event', event, declaredBy: 'namespace' } as const);
     await this.expectErrorEvent(
-      { event: UNKNOWN_EVENT },
+      { event: UNKNOWN_EVENT, failure },
       mark,
       `the unknown event "${UNKNOWN_EVENT}"`,
       VALIDATION_FAILED,

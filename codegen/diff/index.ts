@@ -375,7 +375,7 @@ function comparePayloads(b: IRPayload, h: IRPayload): SchemaChange[] {
   if (b.kind === 'value' && h.kind === 'value') return compareSchemas(b.schema, h.schema);
   if (b.kind === 'args' && h.kind === 'args') {
     const out: SchemaChange[] = [];
-    compareTuple(b.items, h.items, '', out);
+    compareTuple(b.items, h.items, '', out, undefined, b.rest === false);
     return out;
   }
   const shape = (p: IRPayload): string =>

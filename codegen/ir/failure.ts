@@ -1,7 +1,7 @@
 /**
  * How each operation a client emits reports its failure (`IROperation.failure`): decided here, once, and read
  * by the runtime (through the contract), the conformance harness, the docs, `parley diff` and the validation
- * rules. The order of the decision is the README's "How a failed operation is reported":
+ * rules (README, "The `x-parley-` extensions"). In order:
  *
  * 1. an operation with its own error event (`x-parley-error-event`) reports there, ack or not;
  * 2. an operation with an ack whose reply accepts the namespace's ack template (`x-parley-errors.ack`, filled
