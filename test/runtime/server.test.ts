@@ -305,6 +305,38 @@ describe('bindNamespace: errors in the documented shape', () => {
     expect(socket.connected).toBe(true);
   });
 
+  it('reports the failure of an operation whose ack cannot carry it on the error event, leaving the ack unanswered', async () => {
+    const listOnly = {
+      ...chatContract,
+      receive: {
+        ...chatContract.receive,
+        'list-rooms': {
+          ...chatContract.receive['list-rooms'],
+          failure: { via: 'event', event: 'chat:error' },
+        },
+      },
+    } as const satisfies NamespaceContract;
+    bindNamespace(
+      h.io.of('/chat'),
+      listOnly,
+      {
+        'list-rooms': () => {
+          throw forbidden('not yours');
+        },
+      },
+      { onError },
+    );
+    const socket = await h.connect('/chat');
+    const error = nextEvent(socket, 'chat:error');
+    const refused = createClient(socket, listOnly, { timeoutMs: 200 }).listRooms();
+    expect((await error)[0]).toMatchObject({
+      error: { code: 'FORBIDDEN', message: 'failed list-rooms: not yours' },
+    });
+    await expect(refused).rejects.toThrow(
+      `If it failed, this operation's ack cannot carry an error: see the "chat:error" event.`,
+    );
+  });
+
   it('sends nothing the contract does not document: without an error shape, failures go to onError and the ack stays unanswered', async () => {
     bindNamespace(h.io.of('/bare'), bareContract, {}, { onError });
     const socket = await h.connect('/bare');
