@@ -10,10 +10,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Server } from 'socket.io';
+import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile, generate, SpecError } from '../../codegen/index.js';
 import { runConformance } from '../../conformance/index.js';
+import { createClient } from '../../runtime/index.js';
 import { registerBoard } from '../fixtures/any-spec/__snapshots__/plain/board/server.gen.js';
+import { rootContract } from '../fixtures/any-spec/__snapshots__/zod-sockets/root/contract.gen.js';
 import { registerRoot } from '../fixtures/any-spec/__snapshots__/zod-sockets/root/server.gen.js';
 
 const DIR = 'test/fixtures/any-spec';
@@ -103,6 +106,19 @@ describe('parley conformance against servers built from the generated register',
 
   afterAll(async () => {
     await new Promise<void>((resolve) => io.close(() => resolve()));
+  });
+
+  it('a generated client gets a tuple ack whole (the rest spread over the ack arguments and collected again)', async () => {
+    const socket = connect(url, { transports: ['websocket'] });
+    try {
+      await expect(createClient(socket, rootContract).ping(['something', 2])).resolves.toEqual([
+        'pong',
+        'something',
+        2,
+      ]);
+    } finally {
+      socket.close();
+    }
   });
 
   it.each([
