@@ -11,7 +11,7 @@
 import type { Socket as ClientSocket } from 'socket.io-client';
 import type { z } from 'zod';
 import { checkArgs, checkValueAsync } from '../runtime/check.js';
-import type { ArgsKind, NamespaceContract } from '../runtime/contract.js';
+import type { ArgsKind, FailureContract, NamespaceContract } from '../runtime/contract.js';
 import { AckTimeoutError, InboundValidationError, ReplyValidationError } from '../runtime/errors.js';
 import type { EmitArgs, ParsedArgs, ReplyOf, SendEvent } from '../runtime/types.js';
 
@@ -29,7 +29,15 @@ export interface WireContract {
   readonly namespace: string;
   /** Client → server operations by event name; `reply` is present (truthy) when the operation is acked. */
   readonly receive: {
-    readonly [event: string]: { readonly method: string; readonly args: ArgsKind; readonly reply?: unknown };
+    readonly [event: string]: {
+      readonly method: string;
+      readonly args: ArgsKind;
+      readonly reply?: unknown;
+      /** `'args'`: the ack's arguments are a tuple (collected whole). */
+      readonly replyArgs?: ArgsKind;
+      /** Where a failure goes when the ack cannot carry it (for `AckTimeoutError`'s message). */
+      readonly failure?: FailureContract;
+    };
   };
   /** Server → client events by event name. */
   readonly send: { readonly [event: string]: { readonly args: ArgsKind } };
@@ -150,10 +158,20 @@ export function createClient<C extends NamespaceContract, V extends boolean = fa
       const timeoutMs = (isCallOptions(callOptions) ? callOptions.timeoutMs : undefined) ?? defaultTimeout;
       let answer: unknown;
       try {
-        answer = await socket.timeout(timeoutMs).emitWithAck(event, ...wireArgs(params));
+        // emitWithAck keeps only the ack's first argument: a tuple reply is collected whole.
+        answer =
+          op.replyArgs === 'args'
+            ? await new Promise((resolve, reject) => {
+                socket
+                  .timeout(timeoutMs)
+                  .emit(event, ...wireArgs(params), (error: unknown, ...args: unknown[]) =>
+                    error ? reject(error) : resolve(args),
+                  );
+              })
+            : await socket.timeout(timeoutMs).emitWithAck(event, ...wireArgs(params));
       } catch (error) {
         // With a timeout, emitWithAck rejects only when the ack did not come in time.
-        throw new AckTimeoutError(event, timeoutMs, { cause: error });
+        throw new AckTimeoutError(event, timeoutMs, { cause: error, failure: op.failure });
       }
       if (!validate) return answer;
       const reply = (await loaded()).receive[event]?.reply;

@@ -5,9 +5,10 @@ import { type Diagnostic, SpecError } from './diagnostics.js';
 import type { EmitOptions } from './emit/context.js';
 import { emitAll } from './emit/index.js';
 import { buildIR } from './ir/build.js';
-import type { IRDocument } from './ir/types.js';
+import type { IRDocument, IRPayload } from './ir/types.js';
 import { loadSpec, unique } from './load/index.js';
 import type { GeneratedFile } from './print/ts.js';
+import { PayloadChecker } from './validate/check.js';
 import { validate } from './validate/index.js';
 import { applyStrict, strictSetting } from './validate/strict.js';
 
@@ -40,16 +41,28 @@ export async function compile(spec: string, options: CompileOptions = {}): Promi
   const setting = strictSetting(loaded.document.json());
   const strict = options.strict === true || setting.strict;
   const rulesets = options.fullRulesets ? await loaded.fullRulesets() : [];
-  const built = buildIR(loaded.document, spec);
-  const found = [
-    ...setting.diagnostics,
-    ...unique([...loaded.diagnostics, ...rulesets]),
-    ...built.diagnostics,
-    ...validate(built.ir, { strict }),
-  ];
-  const diagnostics = applyStrict(found, strict).map((d) => loaded.sources.attach(d));
-  if (diagnostics.some((d) => d.severity === 'error')) throw new SpecError(spec, diagnostics, { strict });
-  return { ir: built.ir, diagnostics, strict, specFiles: loaded.files, convertedFrom: loaded.convertedFrom };
+  const checker = new PayloadChecker();
+  try {
+    const fits = (payload: IRPayload, value: unknown) => checker.check(payload, value).ok === true;
+    const built = buildIR(loaded.document, spec, fits);
+    const found = [
+      ...setting.diagnostics,
+      ...unique([...loaded.diagnostics, ...rulesets]),
+      ...built.diagnostics,
+      ...validate(built.ir, { checker, strict }),
+    ];
+    const diagnostics = applyStrict(found, strict).map((d) => loaded.sources.attach(d));
+    if (diagnostics.some((d) => d.severity === 'error')) throw new SpecError(spec, diagnostics, { strict });
+    return {
+      ir: built.ir,
+      diagnostics,
+      strict,
+      specFiles: loaded.files,
+      convertedFrom: loaded.convertedFrom,
+    };
+  } finally {
+    checker.dispose();
+  }
 }
 
 export interface GenerateResult extends CompileResult {

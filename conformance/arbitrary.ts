@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check';
 import type { IRPayload, JsonSchema } from '../codegen/index.js';
-import { isSchema, typesOf } from './compare.js';
+import { isSchema, typesOf } from '../codegen/ir/json-schema.js';
 
 /** Caps for what the schema leaves open. */
 const OPEN_STRING = 256;

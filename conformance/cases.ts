@@ -7,7 +7,7 @@ import type { IREffect, IRExample, IRNamespace, IROperation } from '../codegen/i
 import { errorShape, isErrorValue } from './error-shape.js';
 import { exampleKey, examplesOf, type FixtureFile, type ResolvedCase, resolveCase } from './fixtures.js';
 import { drawPayloads, type FuzzPayload } from './fuzz.js';
-import { type InvalidPayload, invalidPayloads, sampleOf } from './negative.js';
+import { type InvalidPayload, invalidPayloads } from './negative.js';
 import { argsOf, type PayloadValidator } from './validate.js';
 
 interface CaseBase {
@@ -116,7 +116,7 @@ export function planNamespace(
 
   for (const op of ns.receive) {
     examplesOf(op).forEach((example, exampleIndex) => {
-      const c = exampleCase(ns, op, example, exampleIndex, fixtures, make, without);
+      const c = exampleCase(ns, op, example, exampleIndex, fixtures, make, without, validator);
       examples.push(c);
       cases.push(c);
     });
@@ -124,7 +124,7 @@ export function planNamespace(
       fixtures.namespaces[ns.address]?.operations?.[op.event]?.extra ?? {},
     )) {
       const example: IRExample = { payload: extra.payload, pointer: op.message.pointer };
-      cases.push(exampleCase(ns, op, example, -1, fixtures, make, without, name));
+      cases.push(exampleCase(ns, op, example, -1, fixtures, make, without, validator, name));
     }
   }
   if (fuzz) {
@@ -153,15 +153,27 @@ export function planNamespace(
     const base =
       examples.find((c) => c.op === op && c.expect === 'success') ?? examples.find((c) => c.op === op);
     const fixture = resolveCase(fixtures, ns, op, base ? { example: base.exampleIndex } : undefined);
-    const valid =
-      base?.payload ??
-      (op.message.payload.kind === 'value' ? sampleOf(op.message.payload.schema) : undefined);
+    const valid = base?.payload;
     const payload = op.message.payload;
-    for (const invalid of invalidPayloads(
+    const invalids = invalidPayloads(
       payload,
       payload.kind === 'args' ? argsOf(payload, valid) : valid,
       (args) => validator.problems(payload, args).length === 0,
-    )) {
+    );
+    const [first] = invalids;
+    if (op.failure?.via === 'log' && first) {
+      // The server refuses them, but nothing on the wire says so: one case says why none can be checked.
+      cases.push({
+        ...make(`${op.event} › rejects invalid payloads`),
+        skip: `a refusal of "${op.event}" reaches no client (${op.failure.reason}), so it cannot be observed`,
+        kind: 'negative',
+        op,
+        invalid: first,
+        fixture,
+      });
+      continue;
+    }
+    for (const invalid of invalids) {
       cases.push({
         ...make(`${op.event} › rejects ${invalid.name}`),
         ...skipOf(fixture, without),
@@ -221,15 +233,20 @@ function exampleCase(
   fixtures: FixtureFile,
   make: (title: string) => CaseBase,
   without: ReadonlySet<string>,
+  validator: PayloadValidator,
   extra?: string,
 ): ExampleCase {
   const fixture = resolveCase(fixtures, ns, op, extra !== undefined ? { extra } : { example: exampleIndex });
+  const sampled =
+    extra === undefined && op.message.examples.length === 0 && op.message.payload.kind !== 'none';
   const replies = extra !== undefined ? [] : (op.reply?.examples ?? []);
   const reply =
     (example.name !== undefined ? replies.find((r) => r.name === example.name) : undefined) ??
     (replies.length === 1 ? replies[0] : undefined);
   const documentedFailure =
-    reply !== undefined && isErrorValue(errorShape(ns.errors.ack), reply.payload) === true;
+    reply !== undefined &&
+    op.failure?.via === 'ack' &&
+    isErrorValue(errorShape(ns.errors.ack), reply.payload) === true;
   const expect = fixture.expect ?? (documentedFailure ? 'failure' : 'success');
   const payload = fixture.payload.given ? fixture.payload.value : example.payload;
   const fits = (effect: IREffect) =>
@@ -243,13 +260,16 @@ function exampleCase(
   const name =
     extra !== undefined
       ? `extra "${extra}"`
-      : example.name !== undefined
-        ? `example "${key}"`
-        : op.message.examples.length === 0
-          ? 'without payload'
-          : `example ${key}`;
+      : sampled
+        ? 'payload sampled from the schema'
+        : example.name !== undefined
+          ? `example "${key}"`
+          : op.message.examples.length === 0
+            ? 'without payload'
+            : `example ${key}`;
   return {
     ...make(`${op.event} › ${name}`),
+    ...(sampled && !fixture.payload.given ? unusableSample(op, payload, validator) : {}),
     ...skipOf(fixture, without),
     kind: 'example',
     op,
@@ -261,6 +281,19 @@ function exampleCase(
     expect,
     effects,
     room: roomOf(ns, op, payload, fixture, fixtures),
+  };
+}
+
+/** A sampled payload that does not match its own schema (the sampler is best effort) cannot make a case. */
+function unusableSample(
+  op: IROperation,
+  payload: unknown,
+  validator: PayloadValidator,
+): Pick<CaseBase, 'skip'> {
+  const problems = validator.problems(op.message.payload, argsOf(op.message.payload, payload));
+  if (problems.length === 0) return {};
+  return {
+    skip: `the message has no example, and the payload sampled from its schema does not match it (${problems[0]}): add an example, or a payload in the fixtures`,
   };
 }
 
@@ -317,7 +350,8 @@ function pickProbe(ns: IRNamespace, fixtures: FixtureFile, examples: ExampleCase
   const plain = examples.filter(
     (c) => c.expect === 'success' && !c.fixture.customised && c.fixture.authenticate && c.skip === undefined,
   );
-  const withAck = plain.find((c) => c.op.reply !== undefined && c.op.errorEvent === undefined);
+  const withAck =
+    plain.find((c) => c.op.failure?.via === 'ack') ?? plain.find((c) => c.op.reply !== undefined);
   if (withAck) return withAck;
   const joins = fixtures.namespaces[ns.address]?.join !== undefined;
   return plain.find((c) =>

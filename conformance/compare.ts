@@ -12,6 +12,7 @@
  * Fields an error template fills in (`{message}`, `{issues}`, …) are free as well (`free` paths).
  */
 import type { JsonSchema } from '../codegen/index.js';
+import { isSchema, jsonTypes, schemasOf, tupleOf, typesOf } from '../codegen/ir/json-schema.js';
 import { formatJsonPath, isWithin, type JsonPath } from './error-shape.js';
 
 export const GENERATED_KEYWORD = 'x-parley-generated';
@@ -133,13 +134,11 @@ export function childSchema(
 ): JsonSchema | undefined {
   if (schema === undefined) return undefined;
   const resolved = branchFor(schema, value);
-  for (const part of [resolved, ...arrayOf(resolved.allOf).map((s) => branchFor(s, value))]) {
+  for (const part of [resolved, ...schemasOf(resolved.allOf).map((s) => branchFor(s, value))]) {
     if (typeof key === 'number') {
-      const items = part.items;
-      if (Array.isArray(items)) {
-        const item = items[key];
-        if (isSchema(item)) return item;
-      } else if (isSchema(items)) return items;
+      const tuple = tupleOf(part);
+      if (tuple) return tuple.items[key] ?? (tuple.rest === false ? undefined : tuple.rest);
+      if (isSchema(part.items)) return part.items;
       continue;
     }
     const properties = part.properties;
@@ -151,7 +150,7 @@ export function childSchema(
 
 /** The `oneOf`/`anyOf` branch a value fits best (by type, `const`s and required keys); the schema itself otherwise. */
 export function branchFor(schema: JsonSchema, value: unknown): JsonSchema {
-  const branches = [...arrayOf(schema.oneOf), ...arrayOf(schema.anyOf)];
+  const branches = [...schemasOf(schema.oneOf), ...schemasOf(schema.anyOf)];
   if (branches.length === 0) return schema;
   const fits = branches.find((branch) => fitsRoughly(branchFor(branch, value), value));
   return fits ? branchFor(fits, value) : schema;
@@ -163,7 +162,7 @@ function fitsRoughly(schema: JsonSchema, value: unknown): boolean {
   const types = typesOf(schema);
   if (types !== undefined && !jsonTypes(value).some((t) => types.includes(t))) return false;
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    const required = arrayOf(schema.required) as unknown[];
+    const required: unknown[] = Array.isArray(schema.required) ? schema.required : [];
     if (required.some((key) => typeof key === 'string' && !Object.hasOwn(value, key))) return false;
     const properties = isSchema(schema.properties) ? schema.properties : {};
     for (const [key, property] of Object.entries(properties)) {
@@ -173,31 +172,6 @@ function fitsRoughly(schema: JsonSchema, value: unknown): boolean {
     }
   }
   return true;
-}
-
-/** The JSON types a schema's `type` allows, or `undefined` when it says nothing. */
-export function typesOf(schema: JsonSchema): string[] | undefined {
-  const type = schema.type;
-  if (typeof type === 'string') return [type];
-  if (Array.isArray(type)) return type.filter((t): t is string => typeof t === 'string');
-  return undefined;
-}
-
-/** The JSON types of a value: `integer` values are `number`s too. */
-export function jsonTypes(value: unknown): string[] {
-  if (value === null) return ['null'];
-  if (Array.isArray(value)) return ['array'];
-  if (typeof value === 'number') return Number.isInteger(value) ? ['integer', 'number'] : ['number'];
-  if (typeof value === 'object') return ['object'];
-  return [typeof value];
-}
-
-export function isSchema(value: unknown): value is JsonSchema {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function arrayOf(value: unknown): JsonSchema[] {
-  return Array.isArray(value) ? value.filter(isSchema) : [];
 }
 
 /** A value as short JSON, for messages. */

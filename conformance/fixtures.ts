@@ -6,7 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { type Document, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import type { IRDocument, IRExample, IRNamespace, IROperation } from '../codegen/index.js';
+import type { IRDocument, IRExample, IRMessage, IRNamespace, IROperation } from '../codegen/index.js';
+import { samplePayload } from './sample.js';
 
 // The seed document (the reset hook's body), as the reference server's seed loader reads it.
 
@@ -265,12 +266,29 @@ function findLine(doc: Document, lines: LineCounter, path: Path): number | undef
 }
 
 /**
- * The examples a case is made of: the message's, or for an event without payload and without examples, one
- * unnamed example with no payload (so that it is sent at least once).
+ * The examples a case is made of: the message's; for an event without payload and without examples, one
+ * unnamed example with no payload (so that it is sent at least once); for one with a payload but no examples,
+ * one named `sampled`, its payload sampled from the schema.
  */
 export function examplesOf(op: IROperation): IRExample[] {
-  if (op.message.examples.length > 0 || op.message.payload.kind !== 'none') return op.message.examples;
-  return [{ payload: undefined, pointer: op.message.pointer }];
+  if (op.message.examples.length > 0) return op.message.examples;
+  if (op.message.payload.kind === 'none') return [{ payload: undefined, pointer: op.message.pointer }];
+  return [sampledExample(op.message)];
+}
+
+/** The key of the example sampled from the schema of a message that documents none (`examples.sampled:`). */
+export const SAMPLED = 'sampled';
+
+const sampled = new WeakMap<IRMessage, IRExample>();
+
+/** One example per message without any, sampled once from its schema (`sample.ts`). */
+function sampledExample(message: IRMessage): IRExample {
+  let example = sampled.get(message);
+  if (!example) {
+    example = { name: SAMPLED, payload: samplePayload(message.payload), pointer: message.pointer };
+    sampled.set(message, example);
+  }
+  return example;
 }
 
 /** The key an example has in `examples:` of the fixture: its name, or `#<index>` when it has none. */

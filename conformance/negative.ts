@@ -8,7 +8,9 @@
  * fact valid is kept.
  */
 import type { IRPayload, JsonSchema } from '../codegen/index.js';
-import { branchFor, isSchema, jsonTypes, typesOf } from './compare.js';
+import { isSchema, jsonTypes, typesOf } from '../codegen/ir/json-schema.js';
+import { branchFor } from './compare.js';
+import { sampleOf } from './sample.js';
 
 export interface InvalidPayload {
   /** Short, for case names: `"content" missing`. */
@@ -49,6 +51,19 @@ export function invalidPayloads(
         );
       }
     });
+    // After the listed arguments: none more for a closed tuple, only the rest's type for a rest tuple (an open
+    // one takes anything, so neither candidate is kept for it).
+    const listed = given.slice(0, payload.items.length);
+    if (payload.rest === false) add(`an argument too many (${listed.length + 1})`, [...listed, 'extra']);
+    else {
+      const other = otherTypeValue(payload.rest);
+      if (other.found) {
+        add(`argument ${listed.length + 1} of the wrong type (${kindOf(other.value)})`, [
+          ...listed,
+          other.value,
+        ]);
+      }
+    }
     return out;
   }
 
@@ -249,43 +264,4 @@ function outsideEnum(schema: JsonSchema): { found: boolean; value?: unknown } {
     return { found: true, value: Math.max(...(values as number[])) + 1 };
   }
   return { found: false };
-}
-
-/** A plausible valid value for a schema without an example (best effort; the checker has the last word). */
-export function sampleOf(schema: JsonSchema): unknown {
-  if ('const' in schema) return schema.const;
-  if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
-  if (Array.isArray(schema.examples) && schema.examples.length > 0) return schema.examples[0];
-  const branch = [schema.oneOf, schema.anyOf].flatMap((b) => (Array.isArray(b) ? b.filter(isSchema) : []))[0];
-  if (branch) return sampleOf(branch);
-  const type = typesOf(schema)?.[0] ?? (isSchema(schema.properties) ? 'object' : undefined);
-  switch (type) {
-    case 'string': {
-      const min = typeof schema.minLength === 'number' ? schema.minLength : 1;
-      return 'x'.repeat(Math.max(1, min));
-    }
-    case 'integer':
-    case 'number':
-      return typeof schema.minimum === 'number' ? schema.minimum : 1;
-    case 'boolean':
-      return true;
-    case 'null':
-      return null;
-    case 'array': {
-      const min = typeof schema.minItems === 'number' ? schema.minItems : 0;
-      const items = isSchema(schema.items) ? schema.items : {};
-      return Array.from({ length: min }, () => sampleOf(items));
-    }
-    case 'object': {
-      const properties = isSchema(schema.properties) ? (schema.properties as Record<string, JsonSchema>) : {};
-      const required = Array.isArray(schema.required) ? schema.required : [];
-      return Object.fromEntries(
-        required
-          .filter((key): key is string => typeof key === 'string')
-          .map((key) => [key, isSchema(properties[key]) ? sampleOf(properties[key]) : 'x']),
-      );
-    }
-    default:
-      return 'x';
-  }
 }

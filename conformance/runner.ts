@@ -250,7 +250,7 @@ class CaseRun {
     const mark = this.log.mark();
     const args = argsOf(op.message.payload, this.fill(c.payload));
     this.sent = { event: op.event, args };
-    const ackBased = op.reply !== undefined && op.errorEvent === undefined;
+    const ackBased = op.failure?.via === 'ack';
     const ack = op.reply ? actor.emitWithAck(op.event, args, this.options.timeoutMs) : undefined;
     if (!ack) actor.emit(op.event, args);
 
@@ -491,8 +491,12 @@ class CaseRun {
     const mark = this.log.mark();
     this.sent = { event: UNKNOWN_EVENT, args: [{}] };
     actor.emit(UNKNOWN_EVENT, [{}]);
+    // Not an operation: the namespace's error event reports it (the case exists only when there is one).
+    const event = this.ns.errors.event;
+    const failure =
+      event === undefined ? undefined : ({ via: 'event', event, declaredBy: 'namespace' } as const);
     await this.expectErrorEvent(
-      { event: UNKNOWN_EVENT },
+      { event: UNKNOWN_EVENT, failure },
       mark,
       `the unknown event "${UNKNOWN_EVENT}"`,
       VALIDATION_FAILED,
@@ -580,7 +584,7 @@ class CaseRun {
     code: string,
     what: string,
   ): Promise<void> {
-    const ackBased = op.reply !== undefined && op.errorEvent === undefined;
+    const ackBased = op.failure?.via === 'ack';
     const mark = this.log.mark();
     if (ackBased) {
       const shape = errorShape(this.ns.errors.ack);
@@ -621,12 +625,12 @@ class CaseRun {
   }
 
   private async expectErrorEvent(
-    op: Pick<IROperation, 'event' | 'errorEvent'>,
+    op: Pick<IROperation, 'event' | 'failure'>,
     mark: number,
     what: string,
     code: string | undefined,
   ): Promise<void> {
-    const event = op.errorEvent ?? this.ns.errors.event;
+    const event = errorEventOf(op);
     if (event === undefined) {
       this.abort(
         `${this.ns.address} documents no error event (x-parley-errors.event) for "${op.event}", so its refusal cannot be checked`,
@@ -781,7 +785,7 @@ class CaseRun {
           }
         }
       }
-      const errorEvent = c.op.errorEvent ?? this.ns.errors.event;
+      const errorEvent = errorEventOf(c.op);
       const error = this.log.since(mark, (e) => e.label === 'actor' && e.event === errorEvent)[0];
       if (error) {
         this.fail(`"${c.op.event}" was expected to succeed, but the server sent "${errorEvent}"`, {
@@ -999,7 +1003,7 @@ class CaseRun {
       this.fill(this.authPayload(), { token: this.tokenOf(conn.user) }),
     );
     const what = `${conn.label} (${conn.user}) could not authenticate with "${event}"`;
-    if (op.reply && op.errorEvent === undefined) {
+    if (op.failure?.via === 'ack') {
       const reply = await conn.emitWithAck(event, args, this.options.timeoutMs);
       if (reply === undefined) this.abort(`${what}: no acknowledgement within ${this.options.timeoutMs} ms`);
       this.answers.push(reply);
@@ -1014,7 +1018,7 @@ class CaseRun {
         .filter((e) => e.when === 'success' && e.to !== 'room' && e.to !== 'room-others')
         .map((e) => e.event),
     );
-    const failure = op.errorEvent ?? this.ns.errors.event;
+    const failure = errorEventOf(op);
     const got = await this.log.waitFor(
       mark,
       (e) => e.label === conn.label && (success.has(e.event) || e.event === failure),
@@ -1075,7 +1079,7 @@ class CaseRun {
     } else if (step.until !== undefined) conn.emit(step.event, args);
     // Nothing confirms it: a pause, cut short if the server acknowledges the event anyway.
     else await conn.emitWithAck(step.event, args, this.options.settleMs);
-    const errorEvent = op.errorEvent ?? this.ns.errors.event;
+    const errorEvent = errorEventOf(op);
     const refusal = (e: Received) => e.label === step.as && e.event === errorEvent && e.event !== step.until;
     if (step.until !== undefined) {
       const got = await this.log.waitFor(
@@ -1186,4 +1190,9 @@ function sameValue(a: unknown, b: unknown): boolean {
   const scalar = (v: unknown) => typeof v === 'number' || typeof v === 'string';
   if (scalar(a) && scalar(b)) return String(a) === String(b);
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** The event a failure of `op` comes as, if it comes as one (`IROperation.failure`). */
+function errorEventOf(op: Pick<IROperation, 'failure'>): string | undefined {
+  return op.failure?.via === 'event' ? op.failure.event : undefined;
 }

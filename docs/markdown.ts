@@ -117,17 +117,22 @@ function operation(doc: OperationDoc, nsDoc: NamespaceDoc): string {
   const f = doc.failure;
   if (f) {
     out.push('#### Errors', '');
-    if (f.kind === 'ack') {
+    if (f.via === 'ack') {
       out.push(
         "A failed call changes nothing and is acknowledged with the namespace's error ack:",
         '',
         fence(f.template),
         '',
       );
+    } else if (f.via === 'log') {
+      const ack = doc.op.reply ? ' and leaves the ack unanswered' : '';
+      out.push(`A failure reaches no client: ${f.reason}. The server logs it${ack}.`, '');
     } else {
-      const whose = f.fromOperation ? "this operation's error event" : "the namespace's error event";
+      const whose =
+        f.declaredBy === 'operation' ? "this operation's error event" : "the namespace's error event";
+      const ack = doc.op.reply ? ' (the ack is left unanswered)' : '';
       out.push(
-        `A failure is reported with ${link(nsDoc, f.event)} (${whose}), sent to the emitting socket.`,
+        `A failure is reported with ${link(nsDoc, f.event)} (${whose}), sent to the emitting socket${ack}.`,
         '',
       );
       if (f.template !== undefined) out.push(fence(f.template), '');

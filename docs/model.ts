@@ -3,7 +3,14 @@
  * site and the Markdown files alike (payload rows, how a failure is reported, what the operation causes and
  * what causes it, the sequence of events).
  */
-import type { IRDocument, IREffect, IRMessage, IRNamespace, IROperation } from '../codegen/ir/types.js';
+import type {
+  IRDocument,
+  IREffect,
+  IRFailure,
+  IRMessage,
+  IRNamespace,
+  IROperation,
+} from '../codegen/ir/types.js';
 import { type FieldRow, payloadRows } from './schema.js';
 import { type Sequence, sequenceOf } from './sequence.js';
 
@@ -30,18 +37,14 @@ export interface OperationDoc {
   direction: string;
   payload: FieldRow[];
   ack?: { message: IRMessage; rows: FieldRow[] };
-  failure?: Failure;
+  /** How a failure of the operation is reported (`IROperation.failure`), for what a client emits. */
+  failure?: IRFailure;
   /** Operations of the namespace whose effects emit this event. */
   causedBy: { op: IROperation; effect: IREffect }[];
   sequence: Sequence;
   /** Lower-cased text the search box matches: event, id, summary, description. */
   searchText: string;
 }
-
-/** How a failed operation is reported to the client. */
-export type Failure =
-  | { kind: 'ack'; template: unknown }
-  | { kind: 'event'; event: string; template?: unknown; fromOperation: boolean };
 
 export function buildModel(ir: IRDocument): DocsModel {
   const anchors = new Set<string>();
@@ -84,22 +87,8 @@ function operationDoc(ns: IRNamespace, op: IROperation, anchor: string): Operati
       .toLowerCase(),
   };
   if (op.reply) doc.ack = { message: op.reply, rows: payloadRows(op.reply.payload) };
-  const failure = failureOf(ns, op);
-  if (failure) doc.failure = failure;
+  if (op.failure) doc.failure = op.failure;
   return doc;
-}
-
-/**
- * The runtime's rule: an operation with a reply fails in its ack (the namespace's `ack` template), unless it
- * names an error event of its own (`x-parley-error-event`), which wins; one without a reply fails with its
- * error event or the namespace's.
- */
-export function failureOf(ns: IRNamespace, op: IROperation): Failure | undefined {
-  if (op.action !== 'receive' || op.reserved) return undefined;
-  if (op.reply && !op.errorEvent) return { kind: 'ack', template: ns.errors.ack };
-  const event = op.errorEvent ?? ns.errors.event;
-  if (!event) return undefined;
-  return { kind: 'event', event, template: ns.errors.payload, fromOperation: op.errorEvent !== undefined };
 }
 
 /** How a client uses the event: `socket.emit('send_message', payload, (ack) => …)` or `socket.on(…)`. */

@@ -3,7 +3,7 @@
  * constraints and its description. Schemas come from the IR as the parser resolved them, so they may be
  * circular: a schema met again on its own path becomes one row that points back to where it was described.
  */
-import { componentName } from '../codegen/ir/json-schema.js';
+import { componentName, isSchema, type Tuple, tupleOf, typesOf } from '../codegen/ir/json-schema.js';
 import type { IRPayload, JsonSchema } from '../codegen/ir/types.js';
 
 export interface FieldRow {
@@ -28,9 +28,7 @@ export function payloadRows(payload: IRPayload): FieldRow[] {
   if (payload.kind === 'none') return [];
   const rows: FieldRow[] = [];
   if (payload.kind === 'args') {
-    payload.items.forEach((item, i) => {
-      walk(item, `[${i}]`, 0, true, [], rows);
-    });
+    tupleRows(payload, '', 0, [], rows);
     return rows;
   }
   const { schema } = payload;
@@ -89,10 +87,9 @@ function children(
     }
   }
   const items = schema.items;
-  if (Array.isArray(items)) {
-    items.forEach((item: JsonSchema, i) => {
-      walk(item, `${path}[${i}]`, next, true, stack, rows);
-    });
+  const tuple = tupleOf(schema);
+  if (tuple) {
+    tupleRows(tuple, path, next, stack, rows);
   } else if (isSchema(items) && !isScalar(items)) {
     walk(items, `${path}[]`, next, true, stack, rows);
   }
@@ -114,8 +111,18 @@ function children(
 
 const join = (path: string, name: string): string => (path === '' ? name : `${path}.${name}`);
 
-function isSchema(value: unknown): value is JsonSchema {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** A tuple's items, `[0]`, `[1]`…, then what may follow them, `[2…]` (optional; absent for a closed tuple). */
+function tupleRows(
+  { items, rest }: Pick<Tuple, 'items' | 'rest'>,
+  path: string,
+  depth: number,
+  stack: JsonSchema[],
+  rows: FieldRow[],
+): void {
+  items.forEach((item, i) => {
+    walk(item, `${path}[${i}]`, depth, true, stack, rows);
+  });
+  if (rest !== false) walk(rest, `${path}[${items.length}…]`, depth, false, stack, rows);
 }
 
 function isObjectSchema(schema: JsonSchema): boolean {
@@ -163,7 +170,7 @@ export function describe(schema: JsonSchema): Omit<FieldRow, 'path' | 'depth' | 
 export function typeLabel(schema: JsonSchema): string {
   const name = componentName(schema);
   let base: string;
-  const types = typesOf(schema);
+  const types = typesOf(schema) ?? [];
   const alternatives = (['oneOf', 'anyOf'] as const).find((k) => Array.isArray(schema[k]));
   if (alternatives) {
     const options = schema[alternatives] as JsonSchema[];
@@ -183,20 +190,14 @@ export function typeLabel(schema: JsonSchema): string {
     base = types
       .map((t) => {
         if (t !== 'array') return t;
-        if (Array.isArray(schema.items)) return `tuple of ${schema.items.length}`;
+        const tuple = tupleOf(schema);
+        if (tuple) return `tuple of ${tuple.items.length}${tuple.rest === false ? '' : ' or more'}`;
         if (isSchema(schema.items)) return `array of ${typeLabel(schema.items)}`;
         return 'array';
       })
       .join(' | ');
   }
   return name ? `${base} (${name})` : base;
-}
-
-function typesOf(schema: JsonSchema): string[] {
-  const t = schema.type;
-  if (typeof t === 'string') return [t];
-  if (Array.isArray(t)) return t.filter((x): x is string => typeof x === 'string');
-  return [];
 }
 
 const show = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));

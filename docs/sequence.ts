@@ -98,11 +98,11 @@ export function sequenceOf(
   const failures = op.effects.filter((e) => e.when === 'failure');
   for (const effect of failures) toAudience(effect, effect.event, 'failure', 'on failure');
   // The error report the namespace's error shape implies, unless an effect already draws it.
-  if (op.reply && !op.errorEvent) {
+  if (op.failure?.via === 'ack') {
     steps.push({ from: SERVER.id, to: CLIENT.id, label: 'ack(error)', style: 'failure', note: 'on failure' });
-  } else {
-    const event = op.errorEvent ?? ns.errors.event;
-    if (event && !failures.some((e) => e.event === event && e.to === 'sender')) {
+  } else if (op.failure?.via === 'event') {
+    const event = op.failure.event;
+    if (!failures.some((e) => e.event === event && e.to === 'sender')) {
       steps.push({
         from: SERVER.id,
         to: CLIENT.id,

@@ -17,9 +17,22 @@ export interface InboundOperationContract {
   readonly payload?: z.ZodType;
   /** The ack's schema, when the operation has a reply. */
   readonly reply?: z.ZodType;
-  /** The event that reports this operation's errors, when it differs from the namespace's. */
-  readonly errorEvent?: string;
+  /** How the ack's arguments travel, when not as one value: `'args'`, a tuple spread over them. */
+  readonly replyArgs?: ArgsKind;
+  /** How a failure of this operation reaches the client: decided by the compiler (`IROperation.failure`). */
+  readonly failure: FailureContract;
 }
+
+/**
+ * How a failed operation is reported: in its ack (the namespace's `errors.ack` filled in), with an event to the
+ * emitting socket (`errors.payload` filled in; an ack is then left unanswered), or only in the server's log,
+ * because the spec documents no way to tell the client (an ack is left unanswered; the client's
+ * `AckTimeoutError` says why, with `reason`).
+ */
+export type FailureContract =
+  | { readonly via: 'ack' }
+  | { readonly via: 'event'; readonly event: string }
+  | { readonly via: 'log'; readonly reason: string };
 
 export interface OutboundOperationContract {
   readonly event: string;

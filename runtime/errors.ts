@@ -8,6 +8,7 @@
  * Client side, `AckTimeoutError`, `ReplyValidationError` and `InboundValidationError` say which event, what
  * was expected and what to do about it.
  */
+import type { FailureContract } from './contract.js';
 
 /** The stable error codes (README, "Stable error codes"). */
 export type ErrorCode =
@@ -197,9 +198,15 @@ export class AckTimeoutError extends Error {
   readonly event: string;
   readonly timeoutMs: number;
 
-  constructor(event: string, timeoutMs: number, options: { cause?: unknown } = {}) {
+  /** `failure`: how the operation reports a failure (its contract's), to say where one went instead of the ack. */
+  constructor(
+    event: string,
+    timeoutMs: number,
+    options: { cause?: unknown; failure?: FailureContract } = {},
+  ) {
     super(
       `no acknowledgement for "${event}" within ${timeoutMs} ms: expected the server to answer the ack. ` +
+        unansweredBecause(options.failure) +
         'Check that the socket is connected and that the server handles this event; for a slow operation, ' +
         'pass a larger { timeoutMs } to the call or to createClient.',
       options.cause === undefined ? undefined : { cause: options.cause },
@@ -208,6 +215,17 @@ export class AckTimeoutError extends Error {
     this.event = event;
     this.timeoutMs = timeoutMs;
   }
+}
+
+/** A failed operation whose ack cannot carry the error leaves it unanswered: say where the failure went. */
+function unansweredBecause(failure: FailureContract | undefined): string {
+  if (failure?.via === 'event') {
+    return `If it failed, this operation's ack cannot carry an error: see the "${failure.event}" event. `;
+  }
+  if (failure?.via === 'log') {
+    return `If it failed, this operation's ack cannot carry an error (${failure.reason}): see the server log. `;
+  }
+  return '';
 }
 
 /** The server's acknowledgement does not match the contract's reply schema (client option `validate`). */

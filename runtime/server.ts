@@ -90,6 +90,12 @@ export interface BoundNamespace<C extends NamespaceContract> {
 }
 
 type Ack = (...args: unknown[]) => void;
+
+/** A reply of several arguments (a tuple) is spread over the ack's arguments, as the event's are. */
+function ackWith(op: InboundOperationContract, ack: Ack, reply: unknown): void {
+  if (op.replyArgs === 'args' && Array.isArray(reply)) ack(...reply);
+  else ack(reply);
+}
 type BroadcastOperator = ReturnType<Namespace['to']>;
 
 interface Failure {
@@ -196,9 +202,11 @@ function roomList(rooms: Rooms): string | string[] {
  * Per message: the payload is validated once (`VALIDATION_FAILED` with issues when it does not match), the
  * handler runs (`NOT_IMPLEMENTED` when there is none), and for an operation with a reply its result is
  * (with `validateOutbound`) checked against the reply schema and passed to the ack. Errors reach the client in
- * the namespace's documented shape: the ack template when the operation has a reply and the client asked for
- * an ack, otherwise the error event. Events that are not in the contract are answered with `VALIDATION_FAILED`.
- * Nothing a handler does can crash the process or leave an ack unanswered.
+ * the way the contract says the operation reports its failure (`failure`: its ack, an error event, or only
+ * `onError`, the server's log, when the spec documents no way). Events that are not in the contract are
+ * answered with `VALIDATION_FAILED`.
+ * Nothing a handler does can crash the process, or leave an ack unanswered where the contract gives it a way to
+ * answer a failure.
  *
  * A socket's events are not queued: a handler is called as Socket.IO dispatches its event (after the socket's
  * `socket.use` middleware), within that listener call when the payload's schema is synchronous, as generated
@@ -234,38 +242,63 @@ export function bindNamespace<C extends NamespaceContract, TUser = undefined>(
     }
   };
 
-  const failureOf = (error: unknown, event: string, socket: Socket): Failure => {
+  /** The error as the client sees it; `reported`: it already went to `onError` (an internal one always does). */
+  const failureOf = (error: unknown, event: string, socket: Socket): Failure & { reported: boolean } => {
     if (isParleyError(error) && !(error instanceof OutboundValidationError)) {
       if (error.code === 'INTERNAL') report(error, event, socket);
-      return { code: error.code, message: error.message, issues: error.issues ?? [] };
+      return {
+        code: error.code,
+        message: error.message,
+        issues: error.issues ?? [],
+        reported: error.code === 'INTERNAL',
+      };
     }
     report(error, event, socket);
-    return { code: 'INTERNAL', message: GENERIC_INTERNAL, issues: [] };
+    return { code: 'INTERNAL', message: GENERIC_INTERNAL, issues: [], reported: true };
   };
 
-  /** Sends an error the documented way. `op` is undefined for an event that is not in the contract. */
+  /**
+   * Sends an error the way the contract says this operation reports it (`op.failure`, decided by the compiler).
+   * `op` is undefined for an event that is not in the contract.
+   */
   const deliver = (
     socket: Socket,
     event: string,
     op: InboundOperationContract | undefined,
     ack: Ack | undefined,
-    failure: Failure,
+    failure: Failure & { reported: boolean },
+    error: unknown,
   ): void => {
-    const vars = { ...failure, event };
+    const vars = { code: failure.code, message: failure.message, issues: failure.issues, event };
     const plain = { code: failure.code, message: failure.message, issues: failure.issues };
-    // An operation with its own error event reports there even when it has an ack: its reply (a bare list,
-    // say) cannot carry the error shape.
-    if (ack !== undefined && (op === undefined || (op.reply !== undefined && op.errorEvent === undefined))) {
-      ack(contract.errors.ack === undefined ? plain : renderErrorTemplate(contract.errors.ack, vars));
+    const toEvent = (name: string): void => {
+      socket.emit(
+        name,
+        contract.errors.payload === undefined ? plain : renderErrorTemplate(contract.errors.payload, vars),
+      );
+    };
+    /** No documented way reaches the client: the server's log is where the failure goes. */
+    const toLog = (): void => {
+      if (!failure.reported) report(error, event, socket);
+    };
+    const how = op?.failure;
+    if (how?.via === 'ack' || (op === undefined && ack !== undefined)) {
+      if (ack !== undefined) {
+        // An event that is not in the contract has no documented reply: a client that asked for an ack is
+        // answered rather than left to hang, in the namespace's ack shape if it has one.
+        ack(contract.errors.ack === undefined ? plain : renderErrorTemplate(contract.errors.ack, vars));
+        return;
+      }
+      // The client asked for no ack: the namespace's error event, if it has one, still tells it.
+      if (contract.errors.event !== undefined) toEvent(contract.errors.event);
+      else toLog();
       return;
     }
-    const errorEvent = op?.errorEvent ?? contract.errors.event ?? 'error';
-    socket.emit(
-      errorEvent,
-      contract.errors.payload === undefined ? plain : renderErrorTemplate(contract.errors.payload, vars),
-    );
+    const errorEvent = how?.via === 'event' ? how.event : contract.errors.event;
+    if (errorEvent !== undefined) toEvent(errorEvent);
+    else toLog();
     // The client asked for an ack on an operation that has none: answer it (empty) rather than let it hang.
-    // (An operation with a reply and an error event leaves it unanswered: an empty reply would be a lie.)
+    // An operation with a reply is left unanswered: an empty reply would be a lie (its AckTimeoutError says why).
     if (op?.reply === undefined) ack?.();
   };
 
@@ -277,7 +310,7 @@ export function bindNamespace<C extends NamespaceContract, TUser = undefined>(
     error: unknown,
   ): void => {
     try {
-      deliver(socket, event, op, ack, failureOf(error, event, socket));
+      deliver(socket, event, op, ack, failureOf(error, event, socket), error);
     } catch (deliveryError) {
       report(deliveryError, event, socket);
     }
@@ -358,7 +391,7 @@ export function bindNamespace<C extends NamespaceContract, TUser = undefined>(
         return;
       }
       if (!validateOutbound) {
-        ack(result);
+        ackWith(op, ack, result);
         return;
       }
       const checked = checkValueSyncFirst(op.reply, result);
@@ -386,11 +419,19 @@ export function bindNamespace<C extends NamespaceContract, TUser = undefined>(
   ): void => {
     try {
       if (!reply.ok) {
-        report(new OutboundValidationError(event, reply.issues, 'reply (ack)'), event, socket);
-        deliver(socket, event, op, ack, { code: 'INTERNAL', message: GENERIC_INTERNAL, issues: [] });
+        const error = new OutboundValidationError(event, reply.issues, 'reply (ack)');
+        report(error, event, socket);
+        deliver(
+          socket,
+          event,
+          op,
+          ack,
+          { code: 'INTERNAL', message: GENERIC_INTERNAL, issues: [], reported: true },
+          error,
+        );
         return;
       }
-      ack(result);
+      ackWith(op, ack, result);
     } catch (error) {
       fail(socket, event, op, ack, error);
     }

@@ -258,7 +258,7 @@ function compareNamespace(b: IRNamespace, h: IRNamespace, push: Push): void {
       });
       continue;
     }
-    compareOperation(b, h, op, next, push);
+    compareOperation(b, op, next, push);
   }
   for (const op of ops(h)) {
     if (baseKeys.has(key(op))) continue;
@@ -275,13 +275,7 @@ function compareNamespace(b: IRNamespace, h: IRNamespace, push: Push): void {
   }
 }
 
-function compareOperation(
-  bns: IRNamespace,
-  hns: IRNamespace,
-  b: IROperation,
-  h: IROperation,
-  push: Push,
-): void {
+function compareOperation(bns: IRNamespace, b: IROperation, h: IROperation, push: Push): void {
   const where = { namespace: bns.address, event: b.event, direction: DIRECTION[b.action] };
   const docs = (message: string): void =>
     push({ ...where, part: 'event', rule: 'docs', severity: 'patch', message, reason: 'documentation only' });
@@ -317,14 +311,10 @@ function compareOperation(
   }
 
   // How a failure is reported.
-  const failureOf = (ns: IRNamespace, op: IROperation): string | undefined =>
-    op.action !== 'receive'
-      ? undefined
-      : op.reply && !op.errorEvent
-        ? 'the ack'
-        : (op.errorEvent ?? ns.errors.event);
-  const fb = failureOf(bns, b);
-  const fh = failureOf(hns, h);
+  const reported = (op: IROperation): string | undefined =>
+    op.failure?.via === 'ack' ? 'the ack' : op.failure?.via === 'event' ? op.failure.event : undefined;
+  const fb = reported(b);
+  const fh = reported(h);
   if (fb !== fh) {
     push({
       ...where,
@@ -385,7 +375,7 @@ function comparePayloads(b: IRPayload, h: IRPayload): SchemaChange[] {
   if (b.kind === 'value' && h.kind === 'value') return compareSchemas(b.schema, h.schema);
   if (b.kind === 'args' && h.kind === 'args') {
     const out: SchemaChange[] = [];
-    compareTuple(b.items, h.items, '', out);
+    compareTuple(b.items, h.items, '', out, undefined, b.rest === false);
     return out;
   }
   const shape = (p: IRPayload): string =>

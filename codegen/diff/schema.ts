@@ -6,7 +6,7 @@
  * Schemas are the IR's, resolved by the parser and circular where the spec recurses: a pair of schemas is
  * compared once.
  */
-import { componentName } from '../ir/json-schema.js';
+import { componentName, isSchema, typesOf } from '../ir/json-schema.js';
 import type { JsonSchema } from '../ir/types.js';
 
 export type Effect = 'narrows' | 'widens' | 'both' | 'none';
@@ -53,8 +53,6 @@ export interface SchemaChange {
   after?: unknown;
 }
 
-const isSchema = (v: unknown): v is JsonSchema => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 const join = (path: string, name: string): string => (path === '' ? name : `${path}.${name}`);
 
 /** Every difference between `before` and `after`, outermost first. */
@@ -100,11 +98,9 @@ function nullable(schema: JsonSchema, original: JsonSchema): boolean {
 }
 
 /** The JSON types a schema allows (without `null`); undefined: any. */
-function typesOf(schema: JsonSchema): Set<string> | undefined {
-  const t = schema.type;
-  const list = typeof t === 'string' ? [t] : Array.isArray(t) ? (t as string[]) : undefined;
-  if (!list) return undefined;
-  return new Set(list.filter((x) => x !== 'null'));
+function nonNullTypes(schema: JsonSchema): Set<string> | undefined {
+  const list = typesOf(schema);
+  return list && new Set(list.filter((x) => x !== 'null'));
 }
 
 function walk(
@@ -143,8 +139,8 @@ function walk(
 type Add = (c: Omit<SchemaChange, 'path'>) => void;
 
 function types(before: JsonSchema, after: JsonSchema, where: string, add: Add): void {
-  const tb = typesOf(before);
-  const ta = typesOf(after);
+  const tb = nonNullTypes(before);
+  const ta = nonNullTypes(after);
   if (!tb && !ta) return;
   if (!tb && ta) {
     add({

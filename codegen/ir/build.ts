@@ -1,7 +1,8 @@
 /**
  * Build the IR from a parsed AsyncAPI 3 document: the one walk over the document that every emitter shares.
- * Lenient on purpose (a message without `name` gets `''`), so that `validate/` can report every problem at
- * once instead of the first; malformed `x-parley-*` extensions are reported here, where they are read.
+ * Lenient on purpose (an event message without `name` gets `''`), so that `validate/` can report every problem
+ * at once instead of the first; malformed `x-parley-*` extensions are reported here, where they are read. Facts
+ * that several stages need are decided here once: how each operation reports its failure (`ir/failure.ts`).
  *
  * @see https://www.asyncapi.com/docs/reference/specification/v3.0.0#operationObject
  */
@@ -14,6 +15,9 @@ import type {
 import { z } from 'zod';
 import type { Diagnostic } from '../diagnostics.js';
 import { camelCase, pascalCase } from '../print/ts.js';
+import { PayloadChecker } from '../validate/check.js';
+import { decideFailures, type Fits } from './failure.js';
+import { tupleOf } from './json-schema.js';
 import type {
   IRAuth,
   IRDocument,
@@ -82,7 +86,15 @@ export interface BuildResult {
   diagnostics: Diagnostic[];
 }
 
-export function buildIR(document: AsyncAPIDocumentInterface, source: string): BuildResult {
+/**
+ * `fits` checks values against payload schemas (for the failure decision); pass the validation stage's checker
+ * to compile each schema once per run.
+ */
+export function buildIR(
+  document: AsyncAPIDocumentInterface,
+  source: string,
+  fits: Fits = defaultFits(),
+): BuildResult {
   const diagnostics: Diagnostic[] = [];
 
   /** Read and check one `x-parley-*` extension; a malformed one is reported and ignored. */
@@ -108,13 +120,18 @@ export function buildIR(document: AsyncAPIDocumentInterface, source: string): Bu
     return undefined;
   }
 
-  /** Located where the channel declares it, rather than where an operation refers to it. */
-  function message(m: MessageInterface, channel: ChannelInterface): IRMessage {
+  /**
+   * Located where the channel declares it, rather than where an operation refers to it. A reply is not an
+   * event: without a `name`, it is labelled with its key.
+   */
+  function message(m: MessageInterface, channel: ChannelInterface, role: 'event' | 'reply'): IRMessage {
     const key = m.id();
     const pointer = channel.messages().get(key)?.meta().pointer ?? m.meta().pointer;
+    const name = m.name();
     return {
       key,
-      name: m.name() ?? '',
+      name: name ?? (role === 'reply' ? key : ''),
+      ...(name === undefined && role === 'reply' ? { nameFromKey: true } : {}),
       typeName: pascalCase(key),
       title: m.title(),
       summary: m.summary(),
@@ -150,7 +167,7 @@ export function buildIR(document: AsyncAPIDocumentInterface, source: string): Bu
       });
       if (!first) return undefined;
     }
-    const msg = message(first, channel);
+    const msg = message(first, channel, 'event');
     const replyMessages = op.reply()?.messages().all() ?? [];
     if (replyMessages.length > 1) {
       diagnostics.push({
@@ -181,7 +198,7 @@ export function buildIR(document: AsyncAPIDocumentInterface, source: string): Bu
       summary: op.summary(),
       description: op.description(),
       message: msg,
-      reply: replyMessage ? message(replyMessage, channel) : undefined,
+      reply: replyMessage ? message(replyMessage, channel, 'reply') : undefined,
       effects: (extension(op, 'x-parley-effects', pointer) ?? []).map(
         (e, i): IREffect => ({ ...e, pointer: `${pointer}/x-parley-effects/${i}` }),
       ),
@@ -212,7 +229,7 @@ export function buildIR(document: AsyncAPIDocumentInterface, source: string): Bu
       const address = channel.address() ?? `/${channel.id()}`;
       const auth: IRAuth = extension(channel, 'x-parley-auth', pointer) ?? { handshake: [] };
       const errors: IRErrorShape = extension(channel, 'x-parley-errors', pointer) ?? {};
-      return {
+      const ns: IRNamespace = {
         channelId: channel.id(),
         address,
         ident: extension(channel, 'x-parley-name', pointer) ?? camelCase(channel.id()),
@@ -224,6 +241,8 @@ export function buildIR(document: AsyncAPIDocumentInterface, source: string): Bu
         send: ops.filter((op) => op.action === 'send'),
         pointer,
       };
+      decideFailures(ns, fits);
+      return ns;
     });
 
   const info = document.info();
@@ -233,11 +252,17 @@ export function buildIR(document: AsyncAPIDocumentInterface, source: string): Bu
   };
 }
 
-/** A draft-07 tuple (`items: [...]`) or a 2020-12 one (`prefixItems`) is spread into several arguments. */
+/** A tuple (closed, open or with a rest: every form `tupleOf` reads) is spread into several arguments. */
 function payloadOf(m: MessageInterface): IRPayload {
   const schema = m.hasPayload() ? (m.payload()?.json() as JsonSchema | undefined) : undefined;
   if (!schema) return { kind: 'none' };
-  const tuple = Array.isArray(schema.items) ? schema.items : schema.prefixItems;
-  if (schema.type === 'array' && Array.isArray(tuple)) return { kind: 'args', items: tuple as JsonSchema[] };
+  const tuple = schema.type === 'array' ? tupleOf(schema) : undefined;
+  if (tuple) return { kind: 'args', items: tuple.items, rest: tuple.rest };
   return { kind: 'value', schema };
+}
+
+/** A checker of its own, for callers that build the IR without validating it. */
+function defaultFits(): Fits {
+  const checker = new PayloadChecker();
+  return (payload, value) => checker.check(payload, value).ok === true;
 }

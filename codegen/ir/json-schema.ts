@@ -1,9 +1,94 @@
 /**
- * The parser inlines every `$ref`, so schemas arrive as an object graph that is circular where the spec
- * recurses. Tools that want a plain JSON Schema document (Modelina, ajv) get one from here: each component
- * schema, each named root and each anonymous schema that recurs becomes a definition, referenced by `$ref`.
+ * JSON Schema helpers every stage shares (IR, validation, emitters, docs, diff, harness): what a schema is,
+ * which types it writes, how a tuple is read. And the conversion to a plain JSON Schema document: the parser
+ * inlines every `$ref`, so schemas arrive as an object graph that is circular where the spec recurses; tools
+ * that want a plain document (Modelina, ajv) get one here, each component schema, each named root and each
+ * anonymous schema that recurs becoming a definition, referenced by `$ref`.
  */
 import type { JsonSchema } from './types.js';
+
+/** A schema object (not `true`/`false`, not a list of schemas). */
+export function isSchema(value: unknown): value is JsonSchema {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The schemas of a list-valued keyword (`oneOf`, `allOf`, draft-07 `items: [...]`); `[]` when it is not a list. */
+export function schemasOf(value: unknown): JsonSchema[] {
+  return Array.isArray(value) ? value.filter(isSchema) : [];
+}
+
+/** The JSON types a schema's `type` writes, or `undefined` when it writes none (any type, as far as `type` says). */
+export function typesOf(schema: JsonSchema): string[] | undefined {
+  const type = schema.type;
+  if (typeof type === 'string') return [type];
+  if (Array.isArray(type)) return type.filter((t): t is string => typeof t === 'string');
+  return undefined;
+}
+
+/** The JSON types of a value: `integer` values are `number`s too. */
+export function jsonTypes(value: unknown): string[] {
+  if (value === null) return ['null'];
+  if (Array.isArray(value)) return ['array'];
+  if (typeof value === 'number') return Number.isInteger(value) ? ['integer', 'number'] : ['number'];
+  if (typeof value === 'object') return ['object'];
+  return [typeof value];
+}
+
+/**
+ * A tuple: its listed items and what may follow them. `rest: false` closes it (`additionalItems: false`, or
+ * 2020-12 `items: false` after `prefixItems`); a schema types every further item; an open tuple (nothing said)
+ * gets `{}`, any value, as JSON Schema allows.
+ */
+export interface Tuple {
+  items: JsonSchema[];
+  /** The keyword the items are listed under, for pointers: `items` (draft-07) or `prefixItems` (2020-12). */
+  itemsKey: 'items' | 'prefixItems';
+  rest: JsonSchema | false;
+  /** The keyword `rest` comes from: `additionalItems` (draft-07) or `items` (2020-12). */
+  restKey: 'additionalItems' | 'items';
+}
+
+/**
+ * Read a tuple in every form the parser accepts: draft-07 `items: [...]` with `additionalItems`, 2020-12
+ * `prefixItems` with `items`, and `type: array` with only `additionalItems` (no items listed, each further one
+ * typed: how zod-sockets writes `z.tuple([]).rest(x)`). `undefined` for a list schema (`items: {...}`) or no array.
+ */
+export function tupleOf(schema: JsonSchema): Tuple | undefined {
+  if (Array.isArray(schema.prefixItems)) {
+    return {
+      items: schemasOf(schema.prefixItems),
+      itemsKey: 'prefixItems',
+      rest: restOf(schema.items),
+      restKey: 'items',
+    };
+  }
+  const listed = Array.isArray(schema.items);
+  const restOnly =
+    schema.items === undefined && schema.additionalItems !== undefined && schema.type === 'array';
+  if (!listed && !restOnly) return undefined;
+  return {
+    items: schemasOf(schema.items),
+    itemsKey: 'items',
+    rest: restOf(schema.additionalItems),
+    restKey: 'additionalItems',
+  };
+}
+
+/**
+ * Several arguments as one draft-07 array schema: the listed items, each required (a tuple means "these
+ * arguments"), then what may follow. How ajv checks them, and Modelina types them.
+ */
+export function argsSchema(items: JsonSchema[], rest: JsonSchema | false): JsonSchema {
+  // draft-07 wants at least one schema in an `items` list: with none, every argument is the rest.
+  if (items.length === 0)
+    return rest === false ? { type: 'array', maxItems: 0 } : { type: 'array', items: rest };
+  return { type: 'array', items, additionalItems: rest, minItems: items.length };
+}
+
+function restOf(value: unknown): JsonSchema | false {
+  if (value === false) return false;
+  return isSchema(value) ? value : {};
+}
 
 export interface SchemaDocument {
   /** Definitions by name: the named roots, the component schemas they reach, and recurring anonymous ones. */
@@ -88,10 +173,6 @@ export function toDefinitions(
     }
   }
   return { definitions };
-}
-
-function isSchema(value: unknown): value is JsonSchema {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Anonymous schemas that are reached again while still on their own path: they need a name to be cut. */

@@ -87,6 +87,12 @@ export interface IROperation {
   effects: IREffect[];
   /** Overrides the namespace's error event for this operation (`x-parley-error-event`). */
   errorEvent?: string;
+  /**
+   * How a failure of this operation reaches the client, decided once here (for operations a client emits;
+   * `undefined` for server events and Socket.IO's reserved ones). Runtime, harness, docs, diff and validation
+   * read it instead of working it out from `reply`, `errorEvent` and the namespace's `errors`.
+   */
+  failure?: IRFailure;
   /** Why no conformance case can observe this event (`x-parley-untestable`). */
   untestable?: string;
   /** A Socket.IO reserved event (`connect_error`): documented, never in the event maps. */
@@ -97,8 +103,10 @@ export interface IROperation {
 export interface IRMessage {
   /** Message key in the channel's `messages:`. */
   key: string;
-  /** `name`: the event name (for an ack message, its label). */
+  /** `name`: the event name (for an ack message, its label: its key when it has no `name`). */
   name: string;
+  /** An ack message without `name`, labelled with its key. */
+  nameFromKey?: true;
   /** PascalCase stem for generated identifiers, unique within the namespace. */
   typeName: string;
   title?: string;
@@ -110,13 +118,28 @@ export interface IRMessage {
 }
 
 /**
+ * How a failed operation is reported:
+ * - `ack`: in its ack, as `x-parley-errors.ack` rendered (the operation has a reply that can carry it);
+ * - `event`: with an error event to the emitting socket (`x-parley-error-event` on the operation, else the
+ *   namespace's `x-parley-errors.event`), its payload `x-parley-errors.payload` rendered; an ack the client
+ *   asked for is then left unanswered (an empty reply would be a lie);
+ * - `log`: nowhere on the wire, because the spec documents no way: the server logs it, an ack is left
+ *   unanswered (the client's `AckTimeoutError` says why).
+ */
+export type IRFailure =
+  | { via: 'ack'; template: unknown }
+  | { via: 'event'; event: string; template?: unknown; declaredBy: 'operation' | 'namespace' }
+  | { via: 'log'; reason: string };
+
+/**
  * The arguments of an emit. `none`: `socket.emit('ping')`. `value`: one argument of any JSON type.
- * `args`: several arguments, written as a draft-07 tuple (`items: [...]`, `additionalItems: false`).
+ * `args`: several arguments, written as a tuple (see `tupleOf` in `json-schema.ts`): the listed `items`, then
+ * `rest`: `false` when no more may follow (a closed tuple), else the schema of each further one (`{}`: any).
  */
 export type IRPayload =
   | { kind: 'none' }
   | { kind: 'value'; schema: JsonSchema }
-  | { kind: 'args'; items: JsonSchema[] };
+  | { kind: 'args'; items: JsonSchema[]; rest: JsonSchema | false };
 
 export interface IRExample {
   name?: string;

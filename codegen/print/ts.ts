@@ -17,6 +17,7 @@ declare namespace ts {
   export type FunctionTypeNode = TypeScript.FunctionTypeNode;
   export type Identifier = TypeScript.Identifier;
   export type ListFormat = TypeScript.ListFormat;
+  export type NamedTupleMember = TypeScript.NamedTupleMember;
   export type NewExpression = TypeScript.NewExpression;
   export type NewLineKind = TypeScript.NewLineKind;
   export type Node = TypeScript.Node;

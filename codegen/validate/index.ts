@@ -32,12 +32,19 @@ export const RULES: readonly Rule[] = [
   unbounded,
 ];
 
-/** Every problem the rules find in `ir` (errors and warnings), by rule, each in spec order. */
-export function validate(ir: IRDocument, options: { strict?: boolean } = {}): Diagnostic[] {
-  const checker = new PayloadChecker();
+/**
+ * Every problem the rules find in `ir` (errors and warnings), by rule, each in spec order. `checker`: the one
+ * the IR was built with, when the caller has it (each schema is then compiled once); disposed by the caller.
+ * `strict`: the strict-only rules (`unbounded`) report too.
+ */
+export function validate(
+  ir: IRDocument,
+  options: { checker?: PayloadChecker; strict?: boolean } = {},
+): Diagnostic[] {
+  const own = options.checker ?? new PayloadChecker();
   try {
-    return RULES.flatMap((rule) => rule(ir, { checker, strict: options.strict ?? false }));
+    return RULES.flatMap((rule) => rule(ir, { checker: own, strict: options.strict ?? false }));
   } finally {
-    checker.dispose();
+    if (!options.checker) own.dispose();
   }
 }

@@ -210,11 +210,14 @@ function examples(doc: OperationDoc): { html: string; unpaired: IRExample[] } {
 function failure(doc: OperationDoc, nsDoc: NamespaceDoc): string {
   const f = doc.failure;
   if (!f) return '';
-  if (f.kind === 'ack') {
+  if (f.via === 'ack') {
     return `<h4>Errors</h4><p>A failed call changes nothing and is acknowledged with the namespace’s error ack:</p><pre><code>${esc(json(f.template))}</code></pre>`;
   }
-  const whose = f.fromOperation ? 'this operation’s error event' : 'the namespace’s error event';
-  return `<h4>Errors</h4><p>A failure is reported with ${eventLink(nsDoc, f.event)} (${whose}), sent to the emitting socket${f.template === undefined ? '.' : ':'}</p>${f.template === undefined ? '' : `<pre><code>${esc(json(f.template))}</code></pre>`}`;
+  if (f.via === 'log') {
+    return `<h4>Errors</h4><p>A failure reaches no client: ${esc(f.reason)}. The server logs it${doc.op.reply ? ' and leaves the ack unanswered' : ''}.</p>`;
+  }
+  const whose = f.declaredBy === 'operation' ? 'this operation’s error event' : 'the namespace’s error event';
+  return `<h4>Errors</h4><p>A failure is reported with ${eventLink(nsDoc, f.event)} (${whose}), sent to the emitting socket${doc.op.reply ? ' (the ack is left unanswered)' : ''}${f.template === undefined ? '.' : ':'}</p>${f.template === undefined ? '' : `<pre><code>${esc(json(f.template))}</code></pre>`}`;
 }
 
 function effects(doc: OperationDoc, nsDoc: NamespaceDoc): string {

@@ -10,37 +10,99 @@ import type * as s from './schemas.gen.js';
 export const canonicalWire = {
     namespace: '/',
     receive: {
-        'system:ping': { method: 'systemPing', args: 'none', reply: true },
-        'room:create': { method: 'roomCreate', args: 'value', reply: true },
-        'room:update': { method: 'roomUpdate', args: 'value', reply: true },
-        'room:join': { method: 'roomJoin', args: 'value', reply: true },
-        'room:join_many': { method: 'roomJoinMany', args: 'value', reply: true },
-        'room:leave': { method: 'roomLeave', args: 'value', reply: true },
-        'room:leave_all': { method: 'roomLeaveAll', args: 'none', reply: true },
-        'room:members': { method: 'roomMembers', args: 'value', reply: true },
-        'room:list': { method: 'roomList', args: 'none', reply: true },
-        'message:send': { method: 'messageSend', args: 'value', reply: true },
-        'message:edit': { method: 'messageEdit', args: 'value', reply: true },
-        'message:delete': { method: 'messageDelete', args: 'value', reply: true },
-        'message:forward': { method: 'messageForward', args: 'value', reply: true },
-        'message:history': { method: 'messageHistory', args: 'value', reply: true },
-        'message:catch_up': { method: 'messageCatchUp', args: 'value', reply: true },
-        'reaction:add': { method: 'reactionAdd', args: 'value', reply: true },
-        'reaction:remove': { method: 'reactionRemove', args: 'value', reply: true },
-        'receipt:mark_read': { method: 'receiptMarkRead', args: 'value', reply: true },
-        'typing:start': { method: 'typingStart', args: 'value', reply: true },
-        'typing:stop': { method: 'typingStop', args: 'value', reply: true },
-        'presence:set': { method: 'presenceSet', args: 'value', reply: true },
-        'presence:query': { method: 'presenceQuery', args: 'none', reply: true },
-        'file:announce': { method: 'fileAnnounce', args: 'value', reply: true },
-        'broadcast:send': { method: 'broadcastSend', args: 'value', reply: true },
-        'call:invite': { method: 'callInvite', args: 'value', reply: true },
-        'call:accept': { method: 'callAccept', args: 'value', reply: true },
-        'call:reject': { method: 'callReject', args: 'value', reply: true },
-        'call:end': { method: 'callEnd', args: 'value', reply: true },
-        'call:ice': { method: 'callIce', args: 'value', reply: true },
-        'ai:ask': { method: 'aiAsk', args: 'value', reply: true },
-        'ai:stop': { method: 'aiStop', args: 'value', reply: true }
+        'system:ping': { method: 'systemPing', args: 'none', reply: true, failure: {
+                via: 'ack'
+            } },
+        'room:create': { method: 'roomCreate', args: 'value', reply: true, failure: {
+                via: 'ack'
+            } },
+        'room:update': { method: 'roomUpdate', args: 'value', reply: true, failure: {
+                via: 'ack'
+            } },
+        'room:join': { method: 'roomJoin', args: 'value', reply: true, failure: {
+                via: 'ack'
+            } },
+        'room:join_many': { method: 'roomJoinMany', args: 'value', reply: true, failure: {
+                via: 'ack'
+            } },
+        'room:leave': { method: 'roomLeave', args: 'value', reply: true, failure: {
+                via: 'ack'
+            } },
+        'room:leave_all': { method: 'roomLeaveAll', args: 'none', reply: true, failure: {
+                via: 'ack'
+            } },
+        'room:members': { method: 'roomMembers', args: 'value', reply: true, failure: {
+                via: 'ack'
+            } },
+        'room:list': { method: 'roomList', args: 'none', reply: true, failure: {
+                via: 'ack'
+            } },
+        'message:send': { method: 'messageSend', args: 'value', reply: true, failure: {
+                via: 'ack'
+            } },
+        'message:edit': { method: 'messageEdit', args: 'value', reply: true, failure: {
+                via: 'ack'
+            } },
+        'message:delete': { method: 'messageDelete', args: 'value', reply: true, failure: {
+                via: 'ack'
+            } },
+        'message:forward': { method: 'messageForward', args: 'value', reply: true, failure: {
+                via: 'ack'
+            } },
+        'message:history': { method: 'messageHistory', args: 'value', reply: true, failure: {
+                via: 'ack'
+            } },
+        'message:catch_up': { method: 'messageCatchUp', args: 'value', reply: true, failure: {
+                via: 'ack'
+            } },
+        'reaction:add': { method: 'reactionAdd', args: 'value', reply: true, failure: {
+                via: 'ack'
+            } },
+        'reaction:remove': { method: 'reactionRemove', args: 'value', reply: true, failure: {
+                via: 'ack'
+            } },
+        'receipt:mark_read': { method: 'receiptMarkRead', args: 'value', reply: true, failure: {
+                via: 'ack'
+            } },
+        'typing:start': { method: 'typingStart', args: 'value', reply: true, failure: {
+                via: 'ack'
+            } },
+        'typing:stop': { method: 'typingStop', args: 'value', reply: true, failure: {
+                via: 'ack'
+            } },
+        'presence:set': { method: 'presenceSet', args: 'value', reply: true, failure: {
+                via: 'ack'
+            } },
+        'presence:query': { method: 'presenceQuery', args: 'none', reply: true, failure: {
+                via: 'ack'
+            } },
+        'file:announce': { method: 'fileAnnounce', args: 'value', reply: true, failure: {
+                via: 'ack'
+            } },
+        'broadcast:send': { method: 'broadcastSend', args: 'value', reply: true, failure: {
+                via: 'ack'
+            } },
+        'call:invite': { method: 'callInvite', args: 'value', reply: true, failure: {
+                via: 'ack'
+            } },
+        'call:accept': { method: 'callAccept', args: 'value', reply: true, failure: {
+                via: 'ack'
+            } },
+        'call:reject': { method: 'callReject', args: 'value', reply: true, failure: {
+                via: 'ack'
+            } },
+        'call:end': { method: 'callEnd', args: 'value', reply: true, failure: {
+                via: 'ack'
+            } },
+        'call:ice': { method: 'callIce', args: 'value', reply: true, failure: {
+                via: 'ack'
+            } },
+        'ai:ask': { method: 'aiAsk', args: 'value', reply: true, failure: {
+                via: 'ack'
+            } },
+        'ai:stop': { method: 'aiStop', args: 'value', reply: true, failure: {
+                via: 'ack'
+            } }
     },
     send: {
         'session:ready': { args: 'value' },

@@ -30,37 +30,99 @@ export const canonicalContract = {
         }
     },
     receive: {
-        'system:ping': { event: 'system:ping', method: 'systemPing', args: 'none', reply: s.SystemPingReplyPayload },
-        'room:create': { event: 'room:create', method: 'roomCreate', args: 'value', payload: s.RoomCreatePayload, reply: s.RoomCreateReplyPayload },
-        'room:update': { event: 'room:update', method: 'roomUpdate', args: 'value', payload: s.RoomUpdatePayload, reply: s.RoomUpdateReplyPayload },
-        'room:join': { event: 'room:join', method: 'roomJoin', args: 'value', payload: s.RoomJoinPayload, reply: s.RoomJoinReplyPayload },
-        'room:join_many': { event: 'room:join_many', method: 'roomJoinMany', args: 'value', payload: s.RoomJoinManyPayload, reply: s.RoomJoinManyReplyPayload },
-        'room:leave': { event: 'room:leave', method: 'roomLeave', args: 'value', payload: s.RoomLeavePayload, reply: s.RoomLeaveReplyPayload },
-        'room:leave_all': { event: 'room:leave_all', method: 'roomLeaveAll', args: 'none', reply: s.RoomLeaveAllReplyPayload },
-        'room:members': { event: 'room:members', method: 'roomMembers', args: 'value', payload: s.RoomMembersPayload, reply: s.RoomMembersReplyPayload },
-        'room:list': { event: 'room:list', method: 'roomList', args: 'none', reply: s.RoomListReplyPayload },
-        'message:send': { event: 'message:send', method: 'messageSend', args: 'value', payload: s.MessageSendPayload, reply: s.MessageSendReplyPayload },
-        'message:edit': { event: 'message:edit', method: 'messageEdit', args: 'value', payload: s.MessageEditPayload, reply: s.MessageEditReplyPayload },
-        'message:delete': { event: 'message:delete', method: 'messageDelete', args: 'value', payload: s.MessageDeletePayload, reply: s.MessageDeleteReplyPayload },
-        'message:forward': { event: 'message:forward', method: 'messageForward', args: 'value', payload: s.MessageForwardPayload, reply: s.MessageForwardReplyPayload },
-        'message:history': { event: 'message:history', method: 'messageHistory', args: 'value', payload: s.MessageHistoryPayload, reply: s.MessageHistoryReplyPayload },
-        'message:catch_up': { event: 'message:catch_up', method: 'messageCatchUp', args: 'value', payload: s.MessageCatchUpPayload, reply: s.MessageCatchUpReplyPayload },
-        'reaction:add': { event: 'reaction:add', method: 'reactionAdd', args: 'value', payload: s.ReactionAddPayload, reply: s.ReactionAddReplyPayload },
-        'reaction:remove': { event: 'reaction:remove', method: 'reactionRemove', args: 'value', payload: s.ReactionRemovePayload, reply: s.ReactionRemoveReplyPayload },
-        'receipt:mark_read': { event: 'receipt:mark_read', method: 'receiptMarkRead', args: 'value', payload: s.ReceiptMarkReadPayload, reply: s.ReceiptMarkReadReplyPayload },
-        'typing:start': { event: 'typing:start', method: 'typingStart', args: 'value', payload: s.TypingStartPayload, reply: s.TypingStartReplyPayload },
-        'typing:stop': { event: 'typing:stop', method: 'typingStop', args: 'value', payload: s.TypingStopPayload, reply: s.TypingStopReplyPayload },
-        'presence:set': { event: 'presence:set', method: 'presenceSet', args: 'value', payload: s.PresenceSetPayload, reply: s.PresenceSetReplyPayload },
-        'presence:query': { event: 'presence:query', method: 'presenceQuery', args: 'none', reply: s.PresenceQueryReplyPayload },
-        'file:announce': { event: 'file:announce', method: 'fileAnnounce', args: 'value', payload: s.FileAnnouncePayload, reply: s.FileAnnounceReplyPayload },
-        'broadcast:send': { event: 'broadcast:send', method: 'broadcastSend', args: 'value', payload: s.BroadcastSendPayload, reply: s.BroadcastSendReplyPayload },
-        'call:invite': { event: 'call:invite', method: 'callInvite', args: 'value', payload: s.CallInvitePayload, reply: s.CallInviteReplyPayload },
-        'call:accept': { event: 'call:accept', method: 'callAccept', args: 'value', payload: s.CallAcceptPayload, reply: s.CallAcceptReplyPayload },
-        'call:reject': { event: 'call:reject', method: 'callReject', args: 'value', payload: s.CallRejectPayload, reply: s.CallRejectReplyPayload },
-        'call:end': { event: 'call:end', method: 'callEnd', args: 'value', payload: s.CallEndPayload, reply: s.CallEndReplyPayload },
-        'call:ice': { event: 'call:ice', method: 'callIce', args: 'value', payload: s.CallIcePayload, reply: s.CallIceReplyPayload },
-        'ai:ask': { event: 'ai:ask', method: 'aiAsk', args: 'value', payload: s.AiAskPayload, reply: s.AiAskReplyPayload },
-        'ai:stop': { event: 'ai:stop', method: 'aiStop', args: 'value', payload: s.AiStopPayload, reply: s.AiStopReplyPayload }
+        'system:ping': { event: 'system:ping', method: 'systemPing', args: 'none', reply: s.SystemPingReplyPayload, failure: {
+                via: 'ack'
+            } },
+        'room:create': { event: 'room:create', method: 'roomCreate', args: 'value', payload: s.RoomCreatePayload, reply: s.RoomCreateReplyPayload, failure: {
+                via: 'ack'
+            } },
+        'room:update': { event: 'room:update', method: 'roomUpdate', args: 'value', payload: s.RoomUpdatePayload, reply: s.RoomUpdateReplyPayload, failure: {
+                via: 'ack'
+            } },
+        'room:join': { event: 'room:join', method: 'roomJoin', args: 'value', payload: s.RoomJoinPayload, reply: s.RoomJoinReplyPayload, failure: {
+                via: 'ack'
+            } },
+        'room:join_many': { event: 'room:join_many', method: 'roomJoinMany', args: 'value', payload: s.RoomJoinManyPayload, reply: s.RoomJoinManyReplyPayload, failure: {
+                via: 'ack'
+            } },
+        'room:leave': { event: 'room:leave', method: 'roomLeave', args: 'value', payload: s.RoomLeavePayload, reply: s.RoomLeaveReplyPayload, failure: {
+                via: 'ack'
+            } },
+        'room:leave_all': { event: 'room:leave_all', method: 'roomLeaveAll', args: 'none', reply: s.RoomLeaveAllReplyPayload, failure: {
+                via: 'ack'
+            } },
+        'room:members': { event: 'room:members', method: 'roomMembers', args: 'value', payload: s.RoomMembersPayload, reply: s.RoomMembersReplyPayload, failure: {
+                via: 'ack'
+            } },
+        'room:list': { event: 'room:list', method: 'roomList', args: 'none', reply: s.RoomListReplyPayload, failure: {
+                via: 'ack'
+            } },
+        'message:send': { event: 'message:send', method: 'messageSend', args: 'value', payload: s.MessageSendPayload, reply: s.MessageSendReplyPayload, failure: {
+                via: 'ack'
+            } },
+        'message:edit': { event: 'message:edit', method: 'messageEdit', args: 'value', payload: s.MessageEditPayload, reply: s.MessageEditReplyPayload, failure: {
+                via: 'ack'
+            } },
+        'message:delete': { event: 'message:delete', method: 'messageDelete', args: 'value', payload: s.MessageDeletePayload, reply: s.MessageDeleteReplyPayload, failure: {
+                via: 'ack'
+            } },
+        'message:forward': { event: 'message:forward', method: 'messageForward', args: 'value', payload: s.MessageForwardPayload, reply: s.MessageForwardReplyPayload, failure: {
+                via: 'ack'
+            } },
+        'message:history': { event: 'message:history', method: 'messageHistory', args: 'value', payload: s.MessageHistoryPayload, reply: s.MessageHistoryReplyPayload, failure: {
+                via: 'ack'
+            } },
+        'message:catch_up': { event: 'message:catch_up', method: 'messageCatchUp', args: 'value', payload: s.MessageCatchUpPayload, reply: s.MessageCatchUpReplyPayload, failure: {
+                via: 'ack'
+            } },
+        'reaction:add': { event: 'reaction:add', method: 'reactionAdd', args: 'value', payload: s.ReactionAddPayload, reply: s.ReactionAddReplyPayload, failure: {
+                via: 'ack'
+            } },
+        'reaction:remove': { event: 'reaction:remove', method: 'reactionRemove', args: 'value', payload: s.ReactionRemovePayload, reply: s.ReactionRemoveReplyPayload, failure: {
+                via: 'ack'
+            } },
+        'receipt:mark_read': { event: 'receipt:mark_read', method: 'receiptMarkRead', args: 'value', payload: s.ReceiptMarkReadPayload, reply: s.ReceiptMarkReadReplyPayload, failure: {
+                via: 'ack'
+            } },
+        'typing:start': { event: 'typing:start', method: 'typingStart', args: 'value', payload: s.TypingStartPayload, reply: s.TypingStartReplyPayload, failure: {
+                via: 'ack'
+            } },
+        'typing:stop': { event: 'typing:stop', method: 'typingStop', args: 'value', payload: s.TypingStopPayload, reply: s.TypingStopReplyPayload, failure: {
+                via: 'ack'
+            } },
+        'presence:set': { event: 'presence:set', method: 'presenceSet', args: 'value', payload: s.PresenceSetPayload, reply: s.PresenceSetReplyPayload, failure: {
+                via: 'ack'
+            } },
+        'presence:query': { event: 'presence:query', method: 'presenceQuery', args: 'none', reply: s.PresenceQueryReplyPayload, failure: {
+                via: 'ack'
+            } },
+        'file:announce': { event: 'file:announce', method: 'fileAnnounce', args: 'value', payload: s.FileAnnouncePayload, reply: s.FileAnnounceReplyPayload, failure: {
+                via: 'ack'
+            } },
+        'broadcast:send': { event: 'broadcast:send', method: 'broadcastSend', args: 'value', payload: s.BroadcastSendPayload, reply: s.BroadcastSendReplyPayload, failure: {
+                via: 'ack'
+            } },
+        'call:invite': { event: 'call:invite', method: 'callInvite', args: 'value', payload: s.CallInvitePayload, reply: s.CallInviteReplyPayload, failure: {
+                via: 'ack'
+            } },
+        'call:accept': { event: 'call:accept', method: 'callAccept', args: 'value', payload: s.CallAcceptPayload, reply: s.CallAcceptReplyPayload, failure: {
+                via: 'ack'
+            } },
+        'call:reject': { event: 'call:reject', method: 'callReject', args: 'value', payload: s.CallRejectPayload, reply: s.CallRejectReplyPayload, failure: {
+                via: 'ack'
+            } },
+        'call:end': { event: 'call:end', method: 'callEnd', args: 'value', payload: s.CallEndPayload, reply: s.CallEndReplyPayload, failure: {
+                via: 'ack'
+            } },
+        'call:ice': { event: 'call:ice', method: 'callIce', args: 'value', payload: s.CallIcePayload, reply: s.CallIceReplyPayload, failure: {
+                via: 'ack'
+            } },
+        'ai:ask': { event: 'ai:ask', method: 'aiAsk', args: 'value', payload: s.AiAskPayload, reply: s.AiAskReplyPayload, failure: {
+                via: 'ack'
+            } },
+        'ai:stop': { event: 'ai:stop', method: 'aiStop', args: 'value', payload: s.AiStopPayload, reply: s.AiStopReplyPayload, failure: {
+                via: 'ack'
+            } }
     },
     send: {
         'session:ready': { event: 'session:ready', args: 'value', payload: s.SessionReadyPayload },

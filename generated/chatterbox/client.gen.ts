@@ -10,19 +10,58 @@ import type * as s from './schemas.gen.js';
 export const chatterboxWire = {
     namespace: '/chatterbox',
     receive: {
-        auth: { method: 'auth', args: 'value' },
-        'join-room': { method: 'joinRoom', args: 'value' },
-        'leave-room': { method: 'leaveRoom', args: 'value' },
-        'send-room-message': { method: 'sendRoomMessage', args: 'value' },
-        'join-conversation': { method: 'joinConversation', args: 'value' },
-        'leave-conversation': { method: 'leaveConversation', args: 'value' },
-        'send-message': { method: 'sendMessage', args: 'value' },
-        typing: { method: 'typing', args: 'value' },
-        'stop-typing': { method: 'stopTyping', args: 'value' },
-        'mark-read': { method: 'markRead', args: 'value' },
-        heartbeat: { method: 'heartbeat', args: 'value' },
-        'ai-message': { method: 'aiMessage', args: 'value' },
-        'ai-stop': { method: 'aiStop', args: 'value' }
+        auth: { method: 'auth', args: 'value', failure: {
+                via: 'event',
+                event: 'unauthorized'
+            } },
+        'join-room': { method: 'joinRoom', args: 'value', failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        'leave-room': { method: 'leaveRoom', args: 'value', failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        'send-room-message': { method: 'sendRoomMessage', args: 'value', failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        'join-conversation': { method: 'joinConversation', args: 'value', failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        'leave-conversation': { method: 'leaveConversation', args: 'value', failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        'send-message': { method: 'sendMessage', args: 'value', failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        typing: { method: 'typing', args: 'value', failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        'stop-typing': { method: 'stopTyping', args: 'value', failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        'mark-read': { method: 'markRead', args: 'value', failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        heartbeat: { method: 'heartbeat', args: 'value', failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        'ai-message': { method: 'aiMessage', args: 'value', failure: {
+                via: 'event',
+                event: 'ai-error'
+            } },
+        'ai-stop': { method: 'aiStop', args: 'value', failure: {
+                via: 'event',
+                event: 'error'
+            } }
     },
     send: {
         authenticated: { args: 'value' },

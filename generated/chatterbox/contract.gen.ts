@@ -20,19 +20,58 @@ export const chatterboxContract = {
         }
     },
     receive: {
-        auth: { event: 'auth', method: 'auth', args: 'value', payload: s.AuthPayload, errorEvent: 'unauthorized' },
-        'join-room': { event: 'join-room', method: 'joinRoom', args: 'value', payload: s.JoinRoomPayload },
-        'leave-room': { event: 'leave-room', method: 'leaveRoom', args: 'value', payload: s.LeaveRoomPayload },
-        'send-room-message': { event: 'send-room-message', method: 'sendRoomMessage', args: 'value', payload: s.SendRoomMessagePayload },
-        'join-conversation': { event: 'join-conversation', method: 'joinConversation', args: 'value', payload: s.JoinConversationPayload },
-        'leave-conversation': { event: 'leave-conversation', method: 'leaveConversation', args: 'value', payload: s.LeaveConversationPayload },
-        'send-message': { event: 'send-message', method: 'sendMessage', args: 'value', payload: s.SendMessagePayload },
-        typing: { event: 'typing', method: 'typing', args: 'value', payload: s.TypingPayload },
-        'stop-typing': { event: 'stop-typing', method: 'stopTyping', args: 'value', payload: s.StopTypingPayload },
-        'mark-read': { event: 'mark-read', method: 'markRead', args: 'value', payload: s.MarkReadPayload },
-        heartbeat: { event: 'heartbeat', method: 'heartbeat', args: 'value', payload: s.HeartbeatPayload },
-        'ai-message': { event: 'ai-message', method: 'aiMessage', args: 'value', payload: s.AiMessagePayload, errorEvent: 'ai-error' },
-        'ai-stop': { event: 'ai-stop', method: 'aiStop', args: 'value', payload: s.AiStopPayload }
+        auth: { event: 'auth', method: 'auth', args: 'value', payload: s.AuthPayload, failure: {
+                via: 'event',
+                event: 'unauthorized'
+            } },
+        'join-room': { event: 'join-room', method: 'joinRoom', args: 'value', payload: s.JoinRoomPayload, failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        'leave-room': { event: 'leave-room', method: 'leaveRoom', args: 'value', payload: s.LeaveRoomPayload, failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        'send-room-message': { event: 'send-room-message', method: 'sendRoomMessage', args: 'value', payload: s.SendRoomMessagePayload, failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        'join-conversation': { event: 'join-conversation', method: 'joinConversation', args: 'value', payload: s.JoinConversationPayload, failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        'leave-conversation': { event: 'leave-conversation', method: 'leaveConversation', args: 'value', payload: s.LeaveConversationPayload, failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        'send-message': { event: 'send-message', method: 'sendMessage', args: 'value', payload: s.SendMessagePayload, failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        typing: { event: 'typing', method: 'typing', args: 'value', payload: s.TypingPayload, failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        'stop-typing': { event: 'stop-typing', method: 'stopTyping', args: 'value', payload: s.StopTypingPayload, failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        'mark-read': { event: 'mark-read', method: 'markRead', args: 'value', payload: s.MarkReadPayload, failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        heartbeat: { event: 'heartbeat', method: 'heartbeat', args: 'value', payload: s.HeartbeatPayload, failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        'ai-message': { event: 'ai-message', method: 'aiMessage', args: 'value', payload: s.AiMessagePayload, failure: {
+                via: 'event',
+                event: 'ai-error'
+            } },
+        'ai-stop': { event: 'ai-stop', method: 'aiStop', args: 'value', payload: s.AiStopPayload, failure: {
+                via: 'event',
+                event: 'error'
+            } }
     },
     send: {
         authenticated: { event: 'authenticated', args: 'value', payload: s.AuthenticatedPayload },

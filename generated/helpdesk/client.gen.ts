@@ -10,23 +10,74 @@ import type * as s from './schemas.gen.js';
 export const helpdeskWire = {
     namespace: '/helpdesk',
     receive: {
-        authenticate: { method: 'authenticate', args: 'value' },
-        join_channel: { method: 'joinChannel', args: 'value' },
-        leave_channel: { method: 'leaveChannel', args: 'value' },
-        'chat:send_message': { method: 'chatSendMessage', args: 'value' },
-        message_read: { method: 'messageRead', args: 'value' },
-        'chat:typing': { method: 'chatTyping', args: 'value' },
-        update_presence: { method: 'updatePresence', args: 'value' },
-        file_uploaded: { method: 'fileUploaded', args: 'value' },
-        system_broadcast: { method: 'systemBroadcast', args: 'value' },
-        channel_updated: { method: 'channelUpdated', args: 'value' },
-        'call:invite': { method: 'callInvite', args: 'value' },
-        'call:accept': { method: 'callAccept', args: 'value' },
-        'call:reject': { method: 'callReject', args: 'value' },
-        'call:end': { method: 'callEnd', args: 'value' },
-        'call:ice_candidate': { method: 'callIceCandidate', args: 'value' },
-        'presence:set_status': { method: 'presenceSetStatus', args: 'value' },
-        'presence:get_online_users': { method: 'presenceGetOnlineUsers', args: 'none', reply: true }
+        authenticate: { method: 'authenticate', args: 'value', failure: {
+                via: 'event',
+                event: 'auth:error'
+            } },
+        join_channel: { method: 'joinChannel', args: 'value', failure: {
+                via: 'event',
+                event: 'chat:error'
+            } },
+        leave_channel: { method: 'leaveChannel', args: 'value', failure: {
+                via: 'event',
+                event: 'chat:error'
+            } },
+        'chat:send_message': { method: 'chatSendMessage', args: 'value', failure: {
+                via: 'event',
+                event: 'chat:error'
+            } },
+        message_read: { method: 'messageRead', args: 'value', failure: {
+                via: 'event',
+                event: 'chat:error'
+            } },
+        'chat:typing': { method: 'chatTyping', args: 'value', failure: {
+                via: 'event',
+                event: 'chat:error'
+            } },
+        update_presence: { method: 'updatePresence', args: 'value', failure: {
+                via: 'event',
+                event: 'presence:error'
+            } },
+        file_uploaded: { method: 'fileUploaded', args: 'value', failure: {
+                via: 'event',
+                event: 'chat:error'
+            } },
+        system_broadcast: { method: 'systemBroadcast', args: 'value', failure: {
+                via: 'event',
+                event: 'broadcast:error'
+            } },
+        channel_updated: { method: 'channelUpdated', args: 'value', failure: {
+                via: 'event',
+                event: 'chat:error'
+            } },
+        'call:invite': { method: 'callInvite', args: 'value', failure: {
+                via: 'event',
+                event: 'chat:error'
+            } },
+        'call:accept': { method: 'callAccept', args: 'value', failure: {
+                via: 'event',
+                event: 'chat:error'
+            } },
+        'call:reject': { method: 'callReject', args: 'value', failure: {
+                via: 'event',
+                event: 'chat:error'
+            } },
+        'call:end': { method: 'callEnd', args: 'value', failure: {
+                via: 'event',
+                event: 'chat:error'
+            } },
+        'call:ice_candidate': { method: 'callIceCandidate', args: 'value', failure: {
+                via: 'event',
+                event: 'chat:error'
+            } },
+        'presence:set_status': { method: 'presenceSetStatus', args: 'value', failure: {
+                via: 'event',
+                event: 'presence:error'
+            } },
+        'presence:get_online_users': { method: 'presenceGetOnlineUsers', args: 'none', reply: true, failure: {
+                via: 'event',
+                event: 'presence:error'
+            } }
     },
     send: {
         authenticated: { args: 'value' },

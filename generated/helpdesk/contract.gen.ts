@@ -17,23 +17,74 @@ export const helpdeskContract = {
         payload: '{message}'
     },
     receive: {
-        authenticate: { event: 'authenticate', method: 'authenticate', args: 'value', payload: s.AuthenticatePayload, errorEvent: 'auth:error' },
-        join_channel: { event: 'join_channel', method: 'joinChannel', args: 'value', payload: s.JoinChannelPayload },
-        leave_channel: { event: 'leave_channel', method: 'leaveChannel', args: 'value', payload: s.LeaveChannelPayload },
-        'chat:send_message': { event: 'chat:send_message', method: 'chatSendMessage', args: 'value', payload: s.ChatSendMessagePayload },
-        message_read: { event: 'message_read', method: 'messageRead', args: 'value', payload: s.MessageReadPayload },
-        'chat:typing': { event: 'chat:typing', method: 'chatTyping', args: 'value', payload: s.ChatTypingPayload },
-        update_presence: { event: 'update_presence', method: 'updatePresence', args: 'value', payload: s.UpdatePresencePayload, errorEvent: 'presence:error' },
-        file_uploaded: { event: 'file_uploaded', method: 'fileUploaded', args: 'value', payload: s.FileUploadedPayload },
-        system_broadcast: { event: 'system_broadcast', method: 'systemBroadcast', args: 'value', payload: s.SystemBroadcastPayload, errorEvent: 'broadcast:error' },
-        channel_updated: { event: 'channel_updated', method: 'channelUpdated', args: 'value', payload: s.ChannelUpdatedPayload },
-        'call:invite': { event: 'call:invite', method: 'callInvite', args: 'value', payload: s.CallInvitePayload },
-        'call:accept': { event: 'call:accept', method: 'callAccept', args: 'value', payload: s.CallAcceptPayload },
-        'call:reject': { event: 'call:reject', method: 'callReject', args: 'value', payload: s.CallRejectPayload },
-        'call:end': { event: 'call:end', method: 'callEnd', args: 'value', payload: s.CallEndPayload },
-        'call:ice_candidate': { event: 'call:ice_candidate', method: 'callIceCandidate', args: 'value', payload: s.CallIceCandidatePayload },
-        'presence:set_status': { event: 'presence:set_status', method: 'presenceSetStatus', args: 'value', payload: s.PresenceSetStatusPayload, errorEvent: 'presence:error' },
-        'presence:get_online_users': { event: 'presence:get_online_users', method: 'presenceGetOnlineUsers', args: 'none', reply: s.PresenceGetOnlineUsersAckPayload, errorEvent: 'presence:error' }
+        authenticate: { event: 'authenticate', method: 'authenticate', args: 'value', payload: s.AuthenticatePayload, failure: {
+                via: 'event',
+                event: 'auth:error'
+            } },
+        join_channel: { event: 'join_channel', method: 'joinChannel', args: 'value', payload: s.JoinChannelPayload, failure: {
+                via: 'event',
+                event: 'chat:error'
+            } },
+        leave_channel: { event: 'leave_channel', method: 'leaveChannel', args: 'value', payload: s.LeaveChannelPayload, failure: {
+                via: 'event',
+                event: 'chat:error'
+            } },
+        'chat:send_message': { event: 'chat:send_message', method: 'chatSendMessage', args: 'value', payload: s.ChatSendMessagePayload, failure: {
+                via: 'event',
+                event: 'chat:error'
+            } },
+        message_read: { event: 'message_read', method: 'messageRead', args: 'value', payload: s.MessageReadPayload, failure: {
+                via: 'event',
+                event: 'chat:error'
+            } },
+        'chat:typing': { event: 'chat:typing', method: 'chatTyping', args: 'value', payload: s.ChatTypingPayload, failure: {
+                via: 'event',
+                event: 'chat:error'
+            } },
+        update_presence: { event: 'update_presence', method: 'updatePresence', args: 'value', payload: s.UpdatePresencePayload, failure: {
+                via: 'event',
+                event: 'presence:error'
+            } },
+        file_uploaded: { event: 'file_uploaded', method: 'fileUploaded', args: 'value', payload: s.FileUploadedPayload, failure: {
+                via: 'event',
+                event: 'chat:error'
+            } },
+        system_broadcast: { event: 'system_broadcast', method: 'systemBroadcast', args: 'value', payload: s.SystemBroadcastPayload, failure: {
+                via: 'event',
+                event: 'broadcast:error'
+            } },
+        channel_updated: { event: 'channel_updated', method: 'channelUpdated', args: 'value', payload: s.ChannelUpdatedPayload, failure: {
+                via: 'event',
+                event: 'chat:error'
+            } },
+        'call:invite': { event: 'call:invite', method: 'callInvite', args: 'value', payload: s.CallInvitePayload, failure: {
+                via: 'event',
+                event: 'chat:error'
+            } },
+        'call:accept': { event: 'call:accept', method: 'callAccept', args: 'value', payload: s.CallAcceptPayload, failure: {
+                via: 'event',
+                event: 'chat:error'
+            } },
+        'call:reject': { event: 'call:reject', method: 'callReject', args: 'value', payload: s.CallRejectPayload, failure: {
+                via: 'event',
+                event: 'chat:error'
+            } },
+        'call:end': { event: 'call:end', method: 'callEnd', args: 'value', payload: s.CallEndPayload, failure: {
+                via: 'event',
+                event: 'chat:error'
+            } },
+        'call:ice_candidate': { event: 'call:ice_candidate', method: 'callIceCandidate', args: 'value', payload: s.CallIceCandidatePayload, failure: {
+                via: 'event',
+                event: 'chat:error'
+            } },
+        'presence:set_status': { event: 'presence:set_status', method: 'presenceSetStatus', args: 'value', payload: s.PresenceSetStatusPayload, failure: {
+                via: 'event',
+                event: 'presence:error'
+            } },
+        'presence:get_online_users': { event: 'presence:get_online_users', method: 'presenceGetOnlineUsers', args: 'none', reply: s.PresenceGetOnlineUsersAckPayload, failure: {
+                via: 'event',
+                event: 'presence:error'
+            } }
     },
     send: {
         authenticated: { event: 'authenticated', args: 'value', payload: s.AuthenticatedPayload },

@@ -10,12 +10,27 @@ import type * as s from './schemas.gen.js';
 export const messengerWire = {
     namespace: '/messenger',
     receive: {
-        join_conversations: { method: 'joinConversations', args: 'value' },
-        send_message: { method: 'sendMessage', args: 'value', reply: true },
-        typing: { method: 'typing', args: 'value' },
-        mark_read: { method: 'markRead', args: 'value' },
-        edit_message: { method: 'editMessage', args: 'value', reply: true },
-        delete_message: { method: 'deleteMessage', args: 'value', reply: true }
+        join_conversations: { method: 'joinConversations', args: 'value', failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        send_message: { method: 'sendMessage', args: 'value', reply: true, failure: {
+                via: 'ack'
+            } },
+        typing: { method: 'typing', args: 'value', failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        mark_read: { method: 'markRead', args: 'value', failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        edit_message: { method: 'editMessage', args: 'value', reply: true, failure: {
+                via: 'ack'
+            } },
+        delete_message: { method: 'deleteMessage', args: 'value', reply: true, failure: {
+                via: 'ack'
+            } }
     },
     send: {
         receive_message: { args: 'value' },

@@ -23,12 +23,27 @@ export const messengerContract = {
         }
     },
     receive: {
-        join_conversations: { event: 'join_conversations', method: 'joinConversations', args: 'value', payload: s.JoinConversationsPayload },
-        send_message: { event: 'send_message', method: 'sendMessage', args: 'value', payload: s.SendMessagePayload, reply: s.SendMessageAckPayload },
-        typing: { event: 'typing', method: 'typing', args: 'value', payload: s.TypingPayload },
-        mark_read: { event: 'mark_read', method: 'markRead', args: 'value', payload: s.MarkReadPayload },
-        edit_message: { event: 'edit_message', method: 'editMessage', args: 'value', payload: s.EditMessagePayload, reply: s.EditMessageAckPayload },
-        delete_message: { event: 'delete_message', method: 'deleteMessage', args: 'value', payload: s.DeleteMessagePayload, reply: s.DeleteMessageAckPayload }
+        join_conversations: { event: 'join_conversations', method: 'joinConversations', args: 'value', payload: s.JoinConversationsPayload, failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        send_message: { event: 'send_message', method: 'sendMessage', args: 'value', payload: s.SendMessagePayload, reply: s.SendMessageAckPayload, failure: {
+                via: 'ack'
+            } },
+        typing: { event: 'typing', method: 'typing', args: 'value', payload: s.TypingPayload, failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        mark_read: { event: 'mark_read', method: 'markRead', args: 'value', payload: s.MarkReadPayload, failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        edit_message: { event: 'edit_message', method: 'editMessage', args: 'value', payload: s.EditMessagePayload, reply: s.EditMessageAckPayload, failure: {
+                via: 'ack'
+            } },
+        delete_message: { event: 'delete_message', method: 'deleteMessage', args: 'value', payload: s.DeleteMessagePayload, reply: s.DeleteMessageAckPayload, failure: {
+                via: 'ack'
+            } }
     },
     send: {
         receive_message: { event: 'receive_message', args: 'value', payload: s.ReceiveMessagePayload },

@@ -10,16 +10,45 @@ import type * as s from './schemas.gen.js';
 export const threadsWire = {
     namespace: '/threads',
     receive: {
-        'message:send': { method: 'messageSend', args: 'value', reply: true },
-        'message:edit': { method: 'messageEdit', args: 'value' },
-        'message:delete': { method: 'messageDelete', args: 'value' },
-        'typing:start': { method: 'typingStart', args: 'value' },
-        'typing:stop': { method: 'typingStop', args: 'value' },
-        'presence:update': { method: 'presenceUpdate', args: 'value' },
-        'thread:join': { method: 'threadJoin', args: 'value' },
-        'thread:leave': { method: 'threadLeave', args: 'value' },
-        'thread:join_bulk': { method: 'threadJoinBulk', args: 'value' },
-        'thread:leave_all': { method: 'threadLeaveAll', args: 'none' }
+        'message:send': { method: 'messageSend', args: 'value', reply: true, failure: {
+                via: 'ack'
+            } },
+        'message:edit': { method: 'messageEdit', args: 'value', failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        'message:delete': { method: 'messageDelete', args: 'value', failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        'typing:start': { method: 'typingStart', args: 'value', failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        'typing:stop': { method: 'typingStop', args: 'value', failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        'presence:update': { method: 'presenceUpdate', args: 'value', failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        'thread:join': { method: 'threadJoin', args: 'value', failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        'thread:leave': { method: 'threadLeave', args: 'value', failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        'thread:join_bulk': { method: 'threadJoinBulk', args: 'value', failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        'thread:leave_all': { method: 'threadLeaveAll', args: 'none', failure: {
+                via: 'event',
+                event: 'error'
+            } }
     },
     send: {
         'message:new': { args: 'value' },

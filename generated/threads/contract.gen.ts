@@ -36,16 +36,45 @@ export const threadsContract = {
         }
     },
     receive: {
-        'message:send': { event: 'message:send', method: 'messageSend', args: 'value', payload: s.MessageSendPayload, reply: s.MessageSendAckPayload },
-        'message:edit': { event: 'message:edit', method: 'messageEdit', args: 'value', payload: s.MessageEditPayload },
-        'message:delete': { event: 'message:delete', method: 'messageDelete', args: 'value', payload: s.MessageDeletePayload },
-        'typing:start': { event: 'typing:start', method: 'typingStart', args: 'value', payload: s.TypingStartPayload },
-        'typing:stop': { event: 'typing:stop', method: 'typingStop', args: 'value', payload: s.TypingStopPayload },
-        'presence:update': { event: 'presence:update', method: 'presenceUpdate', args: 'value', payload: s.PresenceUpdatePayload },
-        'thread:join': { event: 'thread:join', method: 'threadJoin', args: 'value', payload: s.ThreadJoinPayload },
-        'thread:leave': { event: 'thread:leave', method: 'threadLeave', args: 'value', payload: s.ThreadLeavePayload },
-        'thread:join_bulk': { event: 'thread:join_bulk', method: 'threadJoinBulk', args: 'value', payload: s.ThreadJoinBulkPayload },
-        'thread:leave_all': { event: 'thread:leave_all', method: 'threadLeaveAll', args: 'none' }
+        'message:send': { event: 'message:send', method: 'messageSend', args: 'value', payload: s.MessageSendPayload, reply: s.MessageSendAckPayload, failure: {
+                via: 'ack'
+            } },
+        'message:edit': { event: 'message:edit', method: 'messageEdit', args: 'value', payload: s.MessageEditPayload, failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        'message:delete': { event: 'message:delete', method: 'messageDelete', args: 'value', payload: s.MessageDeletePayload, failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        'typing:start': { event: 'typing:start', method: 'typingStart', args: 'value', payload: s.TypingStartPayload, failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        'typing:stop': { event: 'typing:stop', method: 'typingStop', args: 'value', payload: s.TypingStopPayload, failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        'presence:update': { event: 'presence:update', method: 'presenceUpdate', args: 'value', payload: s.PresenceUpdatePayload, failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        'thread:join': { event: 'thread:join', method: 'threadJoin', args: 'value', payload: s.ThreadJoinPayload, failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        'thread:leave': { event: 'thread:leave', method: 'threadLeave', args: 'value', payload: s.ThreadLeavePayload, failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        'thread:join_bulk': { event: 'thread:join_bulk', method: 'threadJoinBulk', args: 'value', payload: s.ThreadJoinBulkPayload, failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        'thread:leave_all': { event: 'thread:leave_all', method: 'threadLeaveAll', args: 'none', failure: {
+                via: 'event',
+                event: 'error'
+            } }
     },
     send: {
         'message:new': { event: 'message:new', args: 'value', payload: s.MessageNewPayload },

@@ -10,22 +10,70 @@ import type * as s from './schemas.gen.js';
 export const workspaceWire = {
     namespace: '/workspace',
     receive: {
-        join_channel: { method: 'joinChannel', args: 'value' },
-        leave_channel: { method: 'leaveChannel', args: 'value' },
-        send_message: { method: 'sendMessage', args: 'value' },
-        edit_message: { method: 'editMessage', args: 'value' },
-        delete_message: { method: 'deleteMessage', args: 'value' },
-        forward_message: { method: 'forwardMessage', args: 'value' },
-        add_reaction: { method: 'addReaction', args: 'value' },
-        remove_reaction: { method: 'removeReaction', args: 'value' },
-        join_conversation: { method: 'joinConversation', args: 'value' },
-        leave_conversation: { method: 'leaveConversation', args: 'value' },
-        send_direct_message: { method: 'sendDirectMessage', args: 'value' },
-        edit_direct_message: { method: 'editDirectMessage', args: 'value' },
-        delete_direct_message: { method: 'deleteDirectMessage', args: 'value' },
-        add_direct_reaction: { method: 'addDirectReaction', args: 'value' },
-        remove_direct_reaction: { method: 'removeDirectReaction', args: 'value' },
-        ping: { method: 'ping', args: 'none' }
+        join_channel: { method: 'joinChannel', args: 'value', failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        leave_channel: { method: 'leaveChannel', args: 'value', failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        send_message: { method: 'sendMessage', args: 'value', failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        edit_message: { method: 'editMessage', args: 'value', failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        delete_message: { method: 'deleteMessage', args: 'value', failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        forward_message: { method: 'forwardMessage', args: 'value', failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        add_reaction: { method: 'addReaction', args: 'value', failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        remove_reaction: { method: 'removeReaction', args: 'value', failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        join_conversation: { method: 'joinConversation', args: 'value', failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        leave_conversation: { method: 'leaveConversation', args: 'value', failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        send_direct_message: { method: 'sendDirectMessage', args: 'value', failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        edit_direct_message: { method: 'editDirectMessage', args: 'value', failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        delete_direct_message: { method: 'deleteDirectMessage', args: 'value', failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        add_direct_reaction: { method: 'addDirectReaction', args: 'value', failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        remove_direct_reaction: { method: 'removeDirectReaction', args: 'value', failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        ping: { method: 'ping', args: 'none', failure: {
+                via: 'event',
+                event: 'error'
+            } }
     },
     send: {
         new_message: { args: 'value' },

@@ -27,22 +27,70 @@ export const workspaceContract = {
         }
     },
     receive: {
-        join_channel: { event: 'join_channel', method: 'joinChannel', args: 'value', payload: s.JoinChannelPayload },
-        leave_channel: { event: 'leave_channel', method: 'leaveChannel', args: 'value', payload: s.LeaveChannelPayload },
-        send_message: { event: 'send_message', method: 'sendMessage', args: 'value', payload: s.SendMessagePayload },
-        edit_message: { event: 'edit_message', method: 'editMessage', args: 'value', payload: s.EditMessagePayload },
-        delete_message: { event: 'delete_message', method: 'deleteMessage', args: 'value', payload: s.DeleteMessagePayload },
-        forward_message: { event: 'forward_message', method: 'forwardMessage', args: 'value', payload: s.ForwardMessagePayload },
-        add_reaction: { event: 'add_reaction', method: 'addReaction', args: 'value', payload: s.AddReactionPayload },
-        remove_reaction: { event: 'remove_reaction', method: 'removeReaction', args: 'value', payload: s.RemoveReactionPayload },
-        join_conversation: { event: 'join_conversation', method: 'joinConversation', args: 'value', payload: s.JoinConversationPayload },
-        leave_conversation: { event: 'leave_conversation', method: 'leaveConversation', args: 'value', payload: s.LeaveConversationPayload },
-        send_direct_message: { event: 'send_direct_message', method: 'sendDirectMessage', args: 'value', payload: s.SendDirectMessagePayload },
-        edit_direct_message: { event: 'edit_direct_message', method: 'editDirectMessage', args: 'value', payload: s.EditDirectMessagePayload },
-        delete_direct_message: { event: 'delete_direct_message', method: 'deleteDirectMessage', args: 'value', payload: s.DeleteDirectMessagePayload },
-        add_direct_reaction: { event: 'add_direct_reaction', method: 'addDirectReaction', args: 'value', payload: s.AddDirectReactionPayload },
-        remove_direct_reaction: { event: 'remove_direct_reaction', method: 'removeDirectReaction', args: 'value', payload: s.RemoveDirectReactionPayload },
-        ping: { event: 'ping', method: 'ping', args: 'none' }
+        join_channel: { event: 'join_channel', method: 'joinChannel', args: 'value', payload: s.JoinChannelPayload, failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        leave_channel: { event: 'leave_channel', method: 'leaveChannel', args: 'value', payload: s.LeaveChannelPayload, failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        send_message: { event: 'send_message', method: 'sendMessage', args: 'value', payload: s.SendMessagePayload, failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        edit_message: { event: 'edit_message', method: 'editMessage', args: 'value', payload: s.EditMessagePayload, failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        delete_message: { event: 'delete_message', method: 'deleteMessage', args: 'value', payload: s.DeleteMessagePayload, failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        forward_message: { event: 'forward_message', method: 'forwardMessage', args: 'value', payload: s.ForwardMessagePayload, failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        add_reaction: { event: 'add_reaction', method: 'addReaction', args: 'value', payload: s.AddReactionPayload, failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        remove_reaction: { event: 'remove_reaction', method: 'removeReaction', args: 'value', payload: s.RemoveReactionPayload, failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        join_conversation: { event: 'join_conversation', method: 'joinConversation', args: 'value', payload: s.JoinConversationPayload, failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        leave_conversation: { event: 'leave_conversation', method: 'leaveConversation', args: 'value', payload: s.LeaveConversationPayload, failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        send_direct_message: { event: 'send_direct_message', method: 'sendDirectMessage', args: 'value', payload: s.SendDirectMessagePayload, failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        edit_direct_message: { event: 'edit_direct_message', method: 'editDirectMessage', args: 'value', payload: s.EditDirectMessagePayload, failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        delete_direct_message: { event: 'delete_direct_message', method: 'deleteDirectMessage', args: 'value', payload: s.DeleteDirectMessagePayload, failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        add_direct_reaction: { event: 'add_direct_reaction', method: 'addDirectReaction', args: 'value', payload: s.AddDirectReactionPayload, failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        remove_direct_reaction: { event: 'remove_direct_reaction', method: 'removeDirectReaction', args: 'value', payload: s.RemoveDirectReactionPayload, failure: {
+                via: 'event',
+                event: 'error'
+            } },
+        ping: { event: 'ping', method: 'ping', args: 'none', failure: {
+                via: 'event',
+                event: 'error'
+            } }
     },
     send: {
         new_message: { event: 'new_message', args: 'value', payload: s.NewMessagePayload },

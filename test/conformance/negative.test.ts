@@ -124,13 +124,46 @@ describe('invalidPayloads', () => {
     ]);
   });
 
-  it('drops an argument of a tuple and changes the type of each', () => {
-    const tuple: IRPayload = { kind: 'args', items: [{ type: 'string' }, { type: 'number' }] };
-    expect(derive(tuple, ['room', 3]).map((p) => [p.name, p.args])).toEqual([
-      ['argument 2 missing', ['room']],
-      ['argument 1 of the wrong type (a number)', [12345, 3]],
-      ['argument 2 of the wrong type (a string)', ['room', 'not-the-right-type']],
-    ]);
+  const tuples: [string, { given: IRPayload; valid: unknown[]; want: [string, unknown[]][] }][] = [
+    [
+      'a closed tuple: an argument missing, each of the wrong type, one too many',
+      {
+        given: { kind: 'args', items: [{ type: 'string' }, { type: 'number' }], rest: false },
+        valid: ['room', 3],
+        want: [
+          ['argument 2 missing', ['room']],
+          ['argument 1 of the wrong type (a number)', [12345, 3]],
+          ['argument 2 of the wrong type (a string)', ['room', 'not-the-right-type']],
+          ['an argument too many (3)', ['room', 3, 'extra']],
+        ],
+      },
+    ],
+    [
+      'an open tuple: any further argument is valid',
+      {
+        given: { kind: 'args', items: [{ type: 'string' }], rest: {} },
+        valid: ['room'],
+        want: [
+          ['argument 1 missing', []],
+          ['argument 1 of the wrong type (a number)', [12345]],
+        ],
+      },
+    ],
+    [
+      'a rest tuple: a further argument of the wrong type',
+      {
+        given: { kind: 'args', items: [{ const: 'pong' }], rest: { type: 'string' } },
+        valid: ['pong', 'echo'],
+        want: [
+          // ['pong'] alone is valid: the rest may be empty
+          ['argument 1 of the wrong type (a number)', [12345, 'echo']],
+          ['argument 2 of the wrong type (a number)', ['pong', 12345]],
+        ],
+      },
+    ],
+  ];
+  it.each(tuples)('%s', (_name, { given, valid, want }) => {
+    expect(derive(given, valid).map((p) => [p.name, p.args])).toEqual(want);
   });
 
   it('builds a sample when there is no example, and derives nothing without a payload', () => {
@@ -142,6 +175,7 @@ describe('invalidPayloads', () => {
       undefined,
     );
     expect(sampled.map((p) => p.args)).toContainEqual([{}]);
+    expect(sampled.map((p) => p.args)).toContainEqual([{ n: 'not-the-right-type' }]);
     expect(derive({ kind: 'none' }, undefined)).toEqual([]);
   });
 });

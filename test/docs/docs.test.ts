@@ -120,3 +120,22 @@ describe('parley docs (the docs stage)', async () => {
     expect(md).toContain("P1->>P2: emit('message:new')");
   });
 });
+
+describe('parley docs for a document without x-parley-*', async () => {
+  const { ir } = await compile('test/fixtures/any-spec/zod-sockets.yaml');
+  const md = text(buildDocs(ir), 'markdown/root.md');
+
+  it('says where a failure goes when the spec documents no way to the client', () => {
+    expect(md).toMatch(
+      /### ping[\s\S]*?A failure reaches no client: \/ documents neither an error ack its reply accepts nor an error event \(x-parley-errors\)\. The server logs it and leaves the ack unanswered\./,
+    );
+  });
+
+  it('lists a rest tuple as its items, then an optional row for each further one', () => {
+    const ping = ir.namespaces[0]?.receive.find((op) => op.event === 'ping');
+    expect(payloadRows(ping!.reply!.payload).map((r) => `${r.path} ${r.type} ${r.required}`)).toEqual([
+      '[0] string true',
+      '[1…] any false',
+    ]);
+  });
+});

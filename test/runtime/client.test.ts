@@ -104,7 +104,7 @@ describe('createClient: calls', () => {
   it('refuses a contract whose method names collide with the client API', () => {
     const clashing = {
       ...chatContract,
-      receive: { on: { event: 'on', method: 'on', args: 'none' } },
+      receive: { on: { event: 'on', method: 'on', args: 'none', failure: { via: 'ack' } } },
     } as const satisfies NamespaceContract;
     const socket = { on: () => {}, off: () => {} } as unknown as Parameters<typeof createClient>[0];
     expect(() => createClient(socket, clashing)).toThrow(/method name "on" of "on" is taken/);

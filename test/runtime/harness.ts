@@ -35,6 +35,7 @@ export const chatContract = {
       args: 'value',
       payload: z.object({ room: z.string().min(1), text: z.string().min(1).max(200) }),
       reply: z.union([z.object({ ok: z.literal(true), id: z.string() }), AckError]),
+      failure: { via: 'ack' },
     },
     // a bare string payload, no ack
     'set-status': {
@@ -42,6 +43,7 @@ export const chatContract = {
       method: 'setStatus',
       args: 'value',
       payload: z.enum(['online', 'away']),
+      failure: { via: 'event', event: 'chat:error' },
     },
     // a bare string payload with an ack
     'join-room': {
@@ -50,6 +52,7 @@ export const chatContract = {
       args: 'value',
       payload: z.string().min(1),
       reply: z.union([z.object({ ok: z.literal(true), room: z.string() }), AckError]),
+      failure: { via: 'ack' },
     },
     // an array payload (one argument that is a list)
     'mark-read': {
@@ -58,6 +61,7 @@ export const chatContract = {
       args: 'value',
       payload: z.array(z.string()).min(1),
       reply: z.union([z.object({ ok: z.literal(true), count: z.number().int() }), AckError]),
+      failure: { via: 'ack' },
     },
     // no payload, an ack returning a list
     'list-rooms': {
@@ -65,6 +69,7 @@ export const chatContract = {
       method: 'listRooms',
       args: 'none',
       reply: z.union([z.array(z.string()), AckError]),
+      failure: { via: 'ack' },
     },
     // two arguments (a tuple, spread)
     move: {
@@ -73,6 +78,7 @@ export const chatContract = {
       args: 'args',
       payload: z.tuple([z.string(), z.number().int()]),
       reply: z.union([z.object({ ok: z.literal(true), at: z.string() }), AckError]),
+      failure: { via: 'ack' },
     },
     // `:` and `-` in the name, no ack, its own error event
     'room:leave-now': {
@@ -80,7 +86,7 @@ export const chatContract = {
       method: 'roomLeaveNow',
       args: 'value',
       payload: z.object({ room: z.string() }),
-      errorEvent: 'room:error',
+      failure: { via: 'event', event: 'room:error' },
     },
   },
   send: {
@@ -102,15 +108,31 @@ export const chatContract = {
   },
 } as const satisfies NamespaceContract;
 
-/** A namespace that documents no error shape at all. */
+/** A namespace that documents no error shape at all: its failures only reach the server's log. */
 export const bareContract = {
   namespace: '/bare',
   name: 'bare',
   auth: { handshake: [] },
   errors: {},
   receive: {
-    echo: { event: 'echo', method: 'echo', args: 'value', payload: z.string(), reply: z.string() },
-    note: { event: 'note', method: 'note', args: 'value', payload: z.string() },
+    echo: {
+      event: 'echo',
+      method: 'echo',
+      args: 'value',
+      payload: z.string(),
+      reply: z.string(),
+      failure: {
+        via: 'log',
+        reason: '/bare documents neither an error ack its reply accepts nor an error event (x-parley-errors)',
+      },
+    },
+    note: {
+      event: 'note',
+      method: 'note',
+      args: 'value',
+      payload: z.string(),
+      failure: { via: 'log', reason: '/bare documents no error event' },
+    },
   },
   send: {},
 } as const satisfies NamespaceContract;

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { createClient } from '../../client/index.js';
 import {
+  AckTimeoutError,
   bindNamespace,
   createEmitter,
   forbidden,
@@ -304,17 +305,56 @@ describe('bindNamespace: errors in the documented shape', () => {
     expect(socket.connected).toBe(true);
   });
 
-  it('uses { code, message, issues } on "error" and in acks when the namespace documents no error shape', async () => {
-    bindNamespace(h.io.of('/bare'), bareContract, { echo: (text) => text }, { onError });
-    const socket = await h.connect('/bare');
-    expect(await socket.timeout(1000).emitWithAck('echo', 5)).toEqual({
-      code: 'VALIDATION_FAILED',
-      message: expect.any(String),
-      issues: [{ path: [], message: expect.any(String), code: 'invalid_type' }],
+  it('reports the failure of an operation whose ack cannot carry it on the error event, leaving the ack unanswered', async () => {
+    const listOnly = {
+      ...chatContract,
+      receive: {
+        ...chatContract.receive,
+        'list-rooms': {
+          ...chatContract.receive['list-rooms'],
+          failure: { via: 'event', event: 'chat:error' },
+        },
+      },
+    } as const satisfies NamespaceContract;
+    bindNamespace(
+      h.io.of('/chat'),
+      listOnly,
+      {
+        'list-rooms': () => {
+          throw forbidden('not yours');
+        },
+      },
+      { onError },
+    );
+    const socket = await h.connect('/chat');
+    const error = nextEvent(socket, 'chat:error');
+    const refused = createClient(socket, listOnly, { timeoutMs: 200 }).listRooms();
+    expect((await error)[0]).toMatchObject({
+      error: { code: 'FORBIDDEN', message: 'failed list-rooms: not yours' },
     });
-    const error = nextEvent(socket, 'error');
+    await expect(refused).rejects.toThrow(
+      `If it failed, this operation's ack cannot carry an error: see the "chat:error" event.`,
+    );
+  });
+
+  it('sends nothing the contract does not document: without an error shape, failures go to onError and the ack stays unanswered', async () => {
+    bindNamespace(h.io.of('/bare'), bareContract, {}, { onError });
+    const socket = await h.connect('/bare');
+    const heard: string[] = [];
+    socket.onAny((event: string) => heard.push(event));
     socket.emit('note', 'hello');
-    expect((await error)[0]).toEqual({ code: 'NOT_IMPLEMENTED', message: expect.any(String), issues: [] });
+    await vi.waitFor(() => expect(errors.map((e) => e.event)).toEqual(['note']));
+    const client = createClient(socket, bareContract, { timeoutMs: 200 });
+    const refused = client.echo('x');
+    await expect(refused).rejects.toBeInstanceOf(AckTimeoutError);
+    await expect(refused).rejects.toThrow(
+      "If it failed, this operation's ack cannot carry an error (/bare documents neither an error ack its reply accepts nor an error event (x-parley-errors)): see the server log.",
+    );
+    expect(errors).toEqual([
+      { error: expect.objectContaining({ code: 'NOT_IMPLEMENTED' }), event: 'note' },
+      { error: expect.objectContaining({ code: 'NOT_IMPLEMENTED' }), event: 'echo' },
+    ]);
+    expect(heard).toEqual([]);
   });
 });
 
@@ -366,6 +406,7 @@ describe('bindNamespace: replies', () => {
           args: 'value',
           payload: z.string().refine(() => ++parses > 0),
           reply: z.string(),
+          failure: { via: 'ack' },
         },
       },
       send: {},
@@ -539,6 +580,7 @@ describe('bindNamespace: synchronous dispatch', () => {
         ...bareContract.receive,
         echo: {
           ...bareContract.receive.echo,
+          failure: { via: 'ack' },
           payload: z.string().refine(() => {
             throw new Error('refinement bug');
           }),
@@ -585,6 +627,7 @@ describe('bindNamespace: asynchronous schemas (zod async refinements)', () => {
               return !taken.has(name);
             }, 'already taken'),
           reply: z.object({ name: z.string() }).refine(async (reply) => reply.name !== 'bad', 'bad reply'),
+          failure: { via: 'ack' },
         },
       },
       send: {},

@@ -21,6 +21,7 @@ import {
   withDoc,
 } from '../../print/ts.js';
 import { clientSpecifier, type EmitOptions } from '../context.js';
+import { failureContract } from '../contract/index.js';
 import { fn, param, payloadParams } from '../events/index.js';
 import { filePath, ids, methodName, payloadType, sibling, wireOperations } from '../names.js';
 
@@ -142,6 +143,8 @@ function wireOf(ns: IRNamespace): ts.Expression {
         entry.args = op.message.payload.kind;
         // As in contract.gen.ts: an operation is acknowledged when its reply carries a payload.
         if (inbound && op.reply && op.reply.payload.kind !== 'none') entry.reply = true;
+        if (inbound && op.reply?.payload.kind === 'args') entry.replyArgs = 'args';
+        if (inbound && op.failure) entry.failure = failureContract(op.failure);
         const props = Object.entries(entry).map(([key, value]) =>
           f.createPropertyAssignment(key, literal(value)),
         );

@@ -2,7 +2,8 @@
  * `contract.gen.ts`: the namespace as data for the runtime (event names, argument kinds, zod schemas, the
  * error shape). The runtime's server binding and client read it; nothing else in it is behaviour.
  */
-import type { IRNamespace, IROperation } from '../../ir/types.js';
+import type { FailureContract } from '../../../runtime/contract.js';
+import type { IRFailure, IRNamespace, IROperation } from '../../ir/types.js';
 import {
   access,
   exportConst,
@@ -68,8 +69,23 @@ function operationEntry(op: IROperation, inbound: boolean): ts.Expression {
   if (inbound && op.reply && op.reply.payload.kind !== 'none') {
     props.push(f.createPropertyAssignment('reply', access('s', payloadType(op.reply, 'output'))));
   }
-  if (inbound && op.errorEvent) props.push(f.createPropertyAssignment('errorEvent', literal(op.errorEvent)));
+  if (inbound && op.reply?.payload.kind === 'args')
+    props.push(f.createPropertyAssignment('replyArgs', literal('args')));
+  if (inbound && op.failure)
+    props.push(f.createPropertyAssignment('failure', literal(failureContract(op.failure))));
   return f.createObjectLiteralExpression(props, false);
+}
+
+/** What the runtime needs of the failure fact: the templates are on the namespace's `errors`. */
+export function failureContract(failure: IRFailure): FailureContract {
+  switch (failure.via) {
+    case 'ack':
+      return { via: 'ack' };
+    case 'event':
+      return { via: 'event', event: failure.event };
+    case 'log':
+      return failure;
+  }
 }
 
 function usesSchemas(ns: IRNamespace): boolean {

@@ -78,9 +78,41 @@ export function emitEvents(ns: IRNamespace): GeneratedFile {
 
 /** `'send_message': (payload: s.SendMessagePayloadInput, ack: (reply: s.SendMessageAckPayload) => void) => void;` */
 function eventMember(op: IROperation, side: 'input' | 'output'): ts.TypeElement {
-  const params = payloadParams(op.message, side);
-  if (op.reply) params.push(param('ack', fn(payloadParams(op.reply, 'output'))));
+  let params = payloadParams(op.message, side);
+  if (op.reply) {
+    const ack = fn(payloadParams(op.reply, 'output'));
+    // A rest parameter must be the last: several arguments and an ack are one tuple, `[...args, ack]`.
+    params =
+      op.message.payload.kind === 'args'
+        ? [
+            restParam(
+              f.createTupleTypeNode([
+                f.createRestTypeNode(payloadTypeNode(op.message, side)),
+                named('ack', ack),
+              ]),
+            ),
+          ]
+        : [...params, param('ack', ack)];
+  }
   return withDoc(f.createPropertySignature(undefined, propName(op.event), undefined, fn(params)), docOf(op));
+}
+
+function payloadTypeNode(msg: IRMessage, side: 'input' | 'output'): ts.TypeNode {
+  return f.createTypeReferenceNode(f.createQualifiedName(id('s'), payloadType(msg, side)));
+}
+
+function restParam(type: ts.TypeNode): ts.ParameterDeclaration {
+  return f.createParameterDeclaration(
+    undefined,
+    f.createToken(ts.SyntaxKind.DotDotDotToken),
+    'args',
+    undefined,
+    type,
+  );
+}
+
+function named(name: string, type: ts.TypeNode): ts.NamedTupleMember {
+  return f.createNamedTupleMember(undefined, id(name), undefined, type);
 }
 
 /** The parameters that carry a message's payload: none, one, or a spread tuple. */
@@ -89,22 +121,14 @@ export function payloadParams(
   side: 'input' | 'output',
   name = 'payload',
 ): ts.ParameterDeclaration[] {
-  const type = f.createTypeReferenceNode(f.createQualifiedName(id('s'), payloadType(msg, side)));
+  const type = payloadTypeNode(msg, side);
   switch (msg.payload.kind) {
     case 'none':
       return [];
     case 'value':
       return [param(name, type)];
     case 'args':
-      return [
-        f.createParameterDeclaration(
-          undefined,
-          f.createToken(ts.SyntaxKind.DotDotDotToken),
-          'args',
-          undefined,
-          type,
-        ),
-      ];
+      return [restParam(type)];
   }
 }
 

@@ -46,7 +46,7 @@ function payloadSchemas(ns: IRNamespace): Record<string, JsonSchema> {
       const p = msg.payload;
       if (p.kind === 'value') out[payloadType(msg, 'output')] = p.schema;
       if (p.kind === 'args')
-        out[payloadType(msg, 'output')] = { type: 'array', items: p.items, additionalItems: false };
+        out[payloadType(msg, 'output')] = { type: 'array', items: p.items, additionalItems: p.rest };
     }
   }
   return out;

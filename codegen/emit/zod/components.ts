@@ -3,11 +3,12 @@
  * defined: a component used by another comes first (strongly connected components, Tarjan), and inside a
  * recursive group every member not yet defined is read only from an object property, where a getter defers it.
  */
+import { isSchema } from '../../ir/json-schema.js';
 import type { JsonSchema } from '../../ir/types.js';
 import { isIdentifier, pascalCase, ts } from '../../print/ts.js';
 import { INPUT_SUFFIX, Z } from './constants.js';
 import { pointerSegment } from './context.js';
-import { componentId, isSchemaObject } from './keywords.js';
+import { componentId } from './keywords.js';
 
 export interface PlannedComponent {
   /** The component's key (`x-parser-schema-id`). */
@@ -65,7 +66,7 @@ function discover(roots: readonly unknown[]): Map<string, Found> {
     });
   };
   for (const root of roots) {
-    if (!isSchemaObject(root)) continue;
+    if (!isSchema(root)) continue;
     const id = componentId(root);
     if (id === undefined)
       scanChildren(root, '', true, newSeen(), (child, childId) => register(child, childId));
@@ -87,7 +88,7 @@ const newSeen = (): Seen => ({ eager: new Set(), lazy: new Set() });
 /** Walk the anonymous schemas under `schema`, reporting each component met (and not walking into it). */
 function scanChildren(schema: JsonSchema, path: string, eager: boolean, seen: Seen, on: OnComponent): void {
   for (const [child, segment, viaProperty] of children(schema)) {
-    if (!isSchemaObject(child)) continue;
+    if (!isSchema(child)) continue;
     const childPath = `${path}/${segment}`;
     const childEager = eager && !viaProperty;
     const id = componentId(child);
@@ -120,7 +121,7 @@ const MAPS = ['properties', 'patternProperties', 'dependencies', 'dependentSchem
 function* children(schema: JsonSchema): Generator<[unknown, string, boolean]> {
   for (const key of MAPS) {
     const map = schema[key];
-    if (!isSchemaObject(map)) continue;
+    if (!isSchema(map)) continue;
     for (const [name, child] of Object.entries(map))
       yield [child, `${key}/${pointerSegment(name)}`, key === 'properties'];
   }

@@ -2,6 +2,7 @@
  * The zod v4 emitter: `generated/<ns>/schemas.gen.ts` holds every component schema the namespace reaches
  * (dependencies first), then one payload schema per message, each as a const with its output and input types.
  */
+import { isSchema } from '../../ir/json-schema.js';
 import type { IRMessage, IRNamespace, JsonSchema } from '../../ir/types.js';
 import {
   docOf,
@@ -17,10 +18,10 @@ import {
 import { filePath, payloadType } from '../names.js';
 import { type PlannedComponent, planComponents } from './components.js';
 import { INPUT_SUFFIX, Z, ZOD_MODULE, ZodType } from './constants.js';
-import { at, componentOf, fail, newScope, type ZodContext } from './context.js';
-import { isSchemaObject } from './keywords.js';
+import { componentOf, fail, newScope, type ZodContext } from './context.js';
+
 import { createZodContext, schemaBody } from './schema.js';
-import { tupleOf } from './tuple.js';
+import { tupleExpression } from './tuple.js';
 
 export type { ZodContext } from './context.js';
 export { createZodContext, schemaToZod, type ZodContextOptions } from './schema.js';
@@ -78,10 +79,7 @@ export function emitSchemas(ns: IRNamespace): GeneratedFile {
     const ctx: ZodContext = { ...base, where, scope: newScope() };
     const { payload } = msg;
     if (payload.kind === 'none') continue;
-    const expr =
-      payload.kind === 'value'
-        ? ctx.visit(payload.schema, ctx)
-        : tupleOf(payload.items.map((item, i) => ctx.visit(item, at(ctx, 'items', i))));
+    const expr = payload.kind === 'value' ? ctx.visit(payload.schema, ctx) : tupleExpression(payload, ctx);
     statements.push(...declare(payloadSchemaName(msg), expr, payloadDoc(msg, base)));
   }
   return { path: filePath(ns, 'schemas'), contents: printFile(statements) };
@@ -109,7 +107,7 @@ function messagesOf(ns: IRNamespace): IRMessage[] {
 /** The message's own text, then the payload schema's (a component's is on the component's const). */
 function payloadDoc(msg: IRMessage, ctx: ZodContext): string | undefined {
   const schema: JsonSchema | undefined = msg.payload.kind === 'value' ? msg.payload.schema : undefined;
-  const own = schema && isSchemaObject(schema) && componentOf(schema, ctx.components) === undefined;
+  const own = schema && isSchema(schema) && componentOf(schema, ctx.components) === undefined;
   const parts = [docOf(msg), own ? docOf(schema) : undefined].filter((p): p is string => !!p);
   return parts.length ? [...new Set(parts)].join('\n\n') : undefined;
 }

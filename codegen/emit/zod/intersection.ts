@@ -3,12 +3,13 @@
  * into one `z.object`, which reads better and keeps one shape (zod intersections of objects are not objects).
  */
 
+import { isSchema } from '../../ir/json-schema.js';
 import type { JsonSchema } from '../../ir/types.js';
 import type { ts } from '../../print/ts.js';
 import { ZodFn } from './constants.js';
 import { at, componentOf, fail, type ZodContext } from './context.js';
 import { zod } from './factory.js';
-import { has, isSchemaObject } from './keywords.js';
+import { has } from './keywords.js';
 import { objectOf, type PropertyEntry } from './object.js';
 import { unknownToZod } from './unknown.js';
 
@@ -40,9 +41,9 @@ export function intersectionOf(exprs: readonly ts.Expression[]): ts.Expression {
 }
 
 function isPlainObject(part: unknown, ctx: ZodContext): part is JsonSchema {
-  if (!isSchemaObject(part) || componentOf(part, ctx.components) !== undefined) return false;
+  if (!isSchema(part) || componentOf(part, ctx.components) !== undefined) return false;
   if (part.type !== undefined && part.type !== 'object') return false;
-  if (!isSchemaObject(part.properties)) return false;
+  if (!isSchema(part.properties)) return false;
   return Object.keys(part).every((k) => PLAIN_OBJECT_KEYS.has(k) || k.startsWith('x-') || !has(part, k));
 }
 

@@ -2,6 +2,7 @@
  * JSON Schema keywords, sorted by what the emitter does with them. Keywords not named here (annotations
  * such as `title` or `examples`, and every `x-` extension) are ignored, as JSON Schema itself ignores them.
  */
+import { isSchema } from '../../ir/json-schema.js';
 import type { JsonSchema } from '../../ir/types.js';
 import { ANONYMOUS_ID, SCHEMA_ID, STRING_FORMATS } from './constants.js';
 import { fail, type ZodContext } from './context.js';
@@ -38,10 +39,6 @@ const UNSUPPORTED: ReadonlyMap<string, string> = new Map([
   ['$dynamicRef', 'use a `$ref` to a component schema'],
   ['$recursiveRef', 'use a `$ref` to a component schema'],
 ]);
-
-export function isSchemaObject(value: unknown): value is JsonSchema {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 export function has(schema: JsonSchema, key: string): boolean {
   return Object.hasOwn(schema, key) && schema[key] !== undefined;
@@ -94,7 +91,7 @@ export function onlyTyped(schema: JsonSchema): boolean {
 
 /** A schema that admits only `null` (`type: 'null'`, `const: null`, `enum: [null]`). */
 export function isNullSchema(schema: unknown): boolean {
-  if (!isSchemaObject(schema)) return false;
+  if (!isSchema(schema)) return false;
   if (has(schema, 'const')) return schema.const === null;
   if (Array.isArray(schema.enum)) return schema.enum.length > 0 && schema.enum.every((v) => v === null);
   const type = schema.type;
@@ -105,7 +102,7 @@ export function isNullSchema(schema: unknown): boolean {
 /** `{}` or a schema of annotations only: it admits every value. */
 export function isEmptySchema(schema: unknown): boolean {
   if (schema === true) return true;
-  if (!isSchemaObject(schema)) return false;
+  if (!isSchema(schema)) return false;
   const validating = [
     'type',
     'const',

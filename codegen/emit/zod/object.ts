@@ -5,12 +5,13 @@
  * how recursive components work (`get replyTo() { return Message.nullable(); }`).
  */
 
+import { isSchema } from '../../ir/json-schema.js';
 import type { JsonSchema } from '../../ir/types.js';
 import { docOf, literal, propName, ts, withDoc } from '../../print/ts.js';
 import { ZodFn, ZodMethod } from './constants.js';
 import { at, componentOf, fail, inProperty, type ZodContext } from './context.js';
 import { chain, zod } from './factory.js';
-import { has, isEmptySchema, isSchemaObject } from './keywords.js';
+import { has, isEmptySchema } from './keywords.js';
 import { unknownToZod } from './unknown.js';
 
 const f = ts.factory;
@@ -25,7 +26,7 @@ export interface PropertyEntry {
 
 export function objectToZod(schema: JsonSchema, ctx: ZodContext): ts.Expression {
   const properties = schema.properties ?? {};
-  if (!isSchemaObject(properties)) {
+  if (!isSchema(properties)) {
     throw fail(
       at(ctx, 'properties'),
       'found `properties` that is not an object',
@@ -63,7 +64,7 @@ function propertyOf(entry: PropertyEntry): ts.ObjectLiteralElementLike {
   const { expr, defer } = inProperty(entry.ctx, (ctx) => {
     const value = ctx.visit(entry.schema, ctx);
     // A default already makes the key optional on input, and always present on output.
-    const defaulted = isSchemaObject(entry.schema) && has(entry.schema, 'default');
+    const defaulted = isSchema(entry.schema) && has(entry.schema, 'default');
     return entry.required || defaulted ? value : chain(value, ZodMethod.optional);
   });
   const name = nameOf(entry.key);
@@ -77,7 +78,7 @@ function propertyOf(entry: PropertyEntry): ts.ObjectLiteralElementLike {
       )
     : f.createPropertyAssignment(name, expr);
   // A component's description says what the component is; it is on its const, not on every use.
-  const own = isSchemaObject(entry.schema) && componentOf(entry.schema, entry.ctx.components) === undefined;
+  const own = isSchema(entry.schema) && componentOf(entry.schema, entry.ctx.components) === undefined;
   return withDoc(node, own ? docOf(entry.schema as JsonSchema) : undefined);
 }
 

@@ -4,6 +4,7 @@
  * beside them; then `.nullable()` and `.default()`.
  */
 
+import { isSchema } from '../../ir/json-schema.js';
 import type { JsonSchema } from '../../ir/types.js';
 import { literal, type ts } from '../../print/ts.js';
 import { arrayToZod } from './array.js';
@@ -13,7 +14,7 @@ import { type ComponentTable, componentOf, fail, newScope, tracked, type ZodCont
 import { constToZod, enumToZod } from './enum.js';
 import { chain } from './factory.js';
 import { allOfToZod, intersectionOf } from './intersection.js';
-import { assertSupported, has, isSchemaObject, type JsonType, onlyTyped, typesOf } from './keywords.js';
+import { assertSupported, has, type JsonType, onlyTyped, typesOf } from './keywords.js';
 import { nullable, nullToZod } from './null.js';
 import { numberToZod } from './number.js';
 import { objectToZod } from './object.js';
@@ -26,7 +27,7 @@ import { neverToZod, unknownToZod } from './unknown.js';
 export function schemaToZod(schema: unknown, ctx: ZodContext): ts.Expression {
   if (schema === true) return unknownToZod();
   if (schema === false) return neverToZod();
-  if (!isSchemaObject(schema)) {
+  if (!isSchema(schema)) {
     throw fail(
       ctx,
       `found ${JSON.stringify(schema)} where a schema was expected`,

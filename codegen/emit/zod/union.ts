@@ -4,12 +4,13 @@
  * so `oneOf`'s "exactly one" is only enforced when the branches are discriminated.
  */
 
+import { isSchema } from '../../ir/json-schema.js';
 import type { JsonSchema } from '../../ir/types.js';
 import { literal, type ts } from '../../print/ts.js';
 import { ZodFn } from './constants.js';
 import { at, fail, type ZodContext } from './context.js';
 import { list, zod } from './factory.js';
-import { COMPOSITION, has, isNullSchema, isPrimitive, isSchemaObject } from './keywords.js';
+import { COMPOSITION, has, isNullSchema, isPrimitive } from './keywords.js';
 import { nullable, nullToZod } from './null.js';
 
 export function unionToZod(schema: JsonSchema, keyword: 'oneOf' | 'anyOf', ctx: ZodContext): ts.Expression {
@@ -57,7 +58,7 @@ export function discriminatorOf(branches: readonly unknown[], hint?: unknown): s
 
 /** An object schema that zod prints as a `ZodObject` (what `z.discriminatedUnion` takes). */
 function isPlainBranch(schema: unknown): schema is JsonSchema {
-  if (!isSchemaObject(schema) || !isSchemaObject(schema.properties)) return false;
+  if (!isSchema(schema) || !isSchema(schema.properties)) return false;
   const objectOnly = schema.type === undefined || schema.type === 'object';
   const wrapped = ['const', 'enum', 'default', ...COMPOSITION].some((k) => has(schema, k));
   return objectOnly && !wrapped;
@@ -71,7 +72,7 @@ function propertiesOf(schema: JsonSchema): JsonSchema {
 function tagOf(branch: JsonSchema, key: string): { value: unknown } | undefined {
   const required = Array.isArray(branch.required) && branch.required.includes(key);
   const property = Object.hasOwn(propertiesOf(branch), key) ? propertiesOf(branch)[key] : undefined;
-  if (!required || !isSchemaObject(property) || has(property, 'default')) return undefined;
+  if (!required || !isSchema(property) || has(property, 'default')) return undefined;
   if (has(property, 'const') && isPrimitive(property.const)) return { value: property.const };
   const values = property.enum;
   return Array.isArray(values) && values.length === 1 && isPrimitive(values[0])

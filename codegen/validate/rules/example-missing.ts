@@ -1,6 +1,7 @@
 /**
- * `example-missing`: every message that carries a payload documents it with at least one example; the
- * examples are checked against the schema and become the conformance cases.
+ * `example-missing`: a message that carries a payload should document it with at least one example; the
+ * examples are checked against the schema and become the conformance cases. Without one, the harness samples a
+ * payload from the schema instead: a warning, an error under `--strict`.
  */
 import type { Diagnostic } from '../../diagnostics.js';
 import { capitalize, describeMessage, messagesOf, type Rule } from '../rule.js';
@@ -11,8 +12,8 @@ export const exampleMissing: Rule = (ir) =>
     .map(
       (use): Diagnostic => ({
         code: 'example-missing',
-        severity: 'error',
-        message: `${capitalize(describeMessage(use))} has a payload but no examples.`,
+        severity: 'warning',
+        message: `${capitalize(describeMessage(use))} has a payload but no examples; conformance samples one from the schema.`,
         expected: 'at least one entry in `examples`, with a `payload` that matches the payload schema',
         fix:
           use.role === 'reply'

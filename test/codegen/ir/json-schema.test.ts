@@ -122,7 +122,9 @@ describe('payloadJsonSchema', () => {
   });
 
   it('is a closed tuple of exactly the arguments for several', () => {
-    expect(payloadJsonSchema({ kind: 'args', items: [{ type: 'string' }, { type: 'number' }] })).toEqual({
+    expect(
+      payloadJsonSchema({ kind: 'args', items: [{ type: 'string' }, { type: 'number' }], rest: false }),
+    ).toEqual({
       $ref: '#/definitions/__payload',
       definitions: {
         __payload: {

@@ -169,6 +169,8 @@ const cases: [string, { given: string; want: string[] }][] = [
       want: [
         'effect-unknown-event effects.yaml:52:9',
         'effect-field-unknown effects.yaml:54:9',
+        // the ack cannot carry the error, so send_message falls back to the error event, which has no template
+        'error-template-invalid effects.yaml:8:5',
         'error-template-invalid effects.yaml:10:7',
       ],
     },

@@ -2,6 +2,8 @@
  * Small IR builders for the rule tests: one namespace `/chat` (channel `chat`), messages under
  * `/channels/chat/messages/<key>`, operations under `/operations/<id>`. Each builder takes overrides.
  */
+
+import { decideFailures } from '../../../codegen/ir/failure.js';
 import type {
   IRDocument,
   IREffect,
@@ -13,6 +15,7 @@ import type {
   JsonSchema,
 } from '../../../codegen/ir/types.js';
 import { pascalCase } from '../../../codegen/print/ts.js';
+import { PayloadChecker } from '../../../codegen/validate/check.js';
 
 export type ExampleInput = Omit<IRExample, 'pointer'> & Record<string, unknown>;
 
@@ -94,7 +97,7 @@ export function namespace(
   address = '/chat',
   channelId = 'chat',
 ): IRNamespace {
-  return {
+  const ns: IRNamespace = {
     channelId,
     address,
     ident: channelId,
@@ -104,7 +107,12 @@ export function namespace(
     send: ops.filter((op) => op.action === 'send'),
     pointer: `/channels/${channelId}`,
   };
+  // As `buildIR` does: how each operation reports its failure is decided with the namespace.
+  decideFailures(ns, (payload, v) => checker.check(payload, v).ok === true);
+  return ns;
 }
+
+const checker = new PayloadChecker();
 
 export function doc(...namespaces: IRNamespace[]): IRDocument {
   return { title: 'Test', version: '1.0.0', source: 'test.yaml', namespaces };

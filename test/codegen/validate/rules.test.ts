@@ -69,7 +69,7 @@ const cases: [string, Case][] = [
     'a payload without examples',
     {
       given: withMessage(message('send_message', { examples: [] })),
-      want: [`error example-missing ${M}/send_message`],
+      want: [`warning example-missing ${M}/send_message`],
     },
   ],
   [
@@ -80,7 +80,7 @@ const cases: [string, Case][] = [
           reply: { ...ackMessage(), examples: [] },
         }),
       }),
-      want: [`error example-missing ${M}/send_message_ack`],
+      want: [`warning example-missing ${M}/send_message_ack`],
     },
   ],
   [
@@ -98,7 +98,7 @@ const cases: [string, Case][] = [
             errorShape,
           ),
         ),
-        want: [`error example-missing ${M}/new_message`, 'error event-duplicate /operations/again'],
+        want: [`warning example-missing ${M}/new_message`, 'error event-duplicate /operations/again'],
       };
     })(),
   ],
@@ -136,7 +136,7 @@ const cases: [string, Case][] = [
     {
       given: withMessage(
         message('send_message', {
-          payload: { kind: 'args', items: [{ type: 'string' }, { type: 'number' }] },
+          payload: { kind: 'args', items: [{ type: 'string' }, { type: 'number' }], rest: false },
           examples: [{ payload: ['room', 3] }, { payload: ['room', 'three'] }],
         }),
       ),
@@ -148,7 +148,7 @@ const cases: [string, Case][] = [
     {
       given: withMessage(
         message('send_message', {
-          payload: { kind: 'args', items: [{ type: 'string' }, { type: 'number' }] },
+          payload: { kind: 'args', items: [{ type: 'string' }, { type: 'number' }], rest: false },
           examples: [{ payload: ['room'] }, { payload: ['room', 1, 2] }],
         }),
       ),
@@ -366,7 +366,7 @@ const cases: [string, Case][] = [
         sendMessage: receive(
           'sendMessage',
           message('send_message', {
-            payload: { kind: 'args', items: [{ type: 'string' }] },
+            payload: { kind: 'args', items: [{ type: 'string' }], rest: false },
             examples: [{ payload: ['r'] }],
           }),
           { reply: ackMessage(), effects: [{ event: 'error', to: 'room', room: 'room' }] },
@@ -457,7 +457,7 @@ const cases: [string, Case][] = [
     'operations with an ack but no ack template',
     {
       given: valid(undefined, { event: 'error', payload: errorShape.payload }),
-      want: ['error error-template-invalid /channels/chat/x-parley-errors'],
+      want: ['warning error-template-invalid /channels/chat/x-parley-errors'],
     },
   ],
   [
@@ -465,7 +465,7 @@ const cases: [string, Case][] = [
     {
       given: valid(undefined, { ...errorShape, ack: { ok: false, error: '{message}' } }),
       // one per ajv error: each oneOf branch's, and the oneOf's own
-      want: Array(4).fill('error error-template-invalid /channels/chat/x-parley-errors/ack'),
+      want: Array(4).fill('warning error-template-invalid /channels/chat/x-parley-errors/ack'),
     },
   ],
   [
