@@ -13,6 +13,7 @@ export {
   type Listener,
   type ListenerArgs,
   type RuntimeClient,
+  type SocketLike,
 } from './client.js';
 export type * from './contract.js';
 export * from './errors.js';

@@ -5,8 +5,8 @@ export interface EmitOptions {
   /** Absolute path of the output folder. */
   outDir: string;
   /**
-   * The Parley package generated code imports its runtime from: a package name (`parley`, the default, gives
-   * `parley/runtime`) or a path to a Parley checkout (`.` gives a relative import of `./runtime/index.js`).
+   * The Parley package generated code imports its runtime from: a package name (`parley-socketio`, the CLI's
+   * default, gives `parley-socketio/runtime`) or a path to a Parley checkout (`.` gives a relative import of `./runtime/index.js`).
    */
   runtime: string;
   /** The previous contents of generated files by path, where an emitter can reuse its own earlier output. */
