@@ -27,7 +27,10 @@ http.on('request', (request, response) => {
 });
 
 http.listen(port, () => {
-  console.log(`listening on http://localhost:${port} (namespace /chat)`);
+  const address = http.address();
+  console.log(
+    `listening on http://localhost:${typeof address === 'object' && address ? address.port : port} (namespace /chat)`,
+  );
   if (secret) console.log(`reset hook: POST ${RESET_PATH} is on (PARLEY_TEST_SECRET); never in production`);
 });
 
