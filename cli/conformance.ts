@@ -173,14 +173,17 @@ async function startServer(
     await exited;
   };
   console.log(`Started \`${command}\` (PORT=${port}, reset hook secret set)`);
+  const gone = new AbortController();
   const early = exited.then((code) => {
-    throw new ServerUnreachableError(
+    const error = new ServerUnreachableError(
       `the server command \`${command}\` exited (code ${code}) before answering on ${base}`,
     );
+    gone.abort(error); // and waitForServer stops polling
+    throw error;
   });
   early.catch(() => {}); // once listening, a later exit shows up as failing cases instead
   try {
-    await Promise.race([waitForServer(base, waitMs), early]);
+    await Promise.race([waitForServer(base, waitMs, gone.signal), early]);
   } catch (error) {
     await stop();
     if (!(error instanceof ServerUnreachableError)) throw error;

@@ -78,4 +78,24 @@ describe('parley conformance', () => {
     expect(closed.code).toBe(2);
     expect(closed.stderr).toContain(`${url} did not answer within 0.5 s (last try: ECONNREFUSED)`);
   }, 60_000);
+
+  it('--serve: a server command that exits before listening is the error, with what it printed', async () => {
+    const { code, stderr } = await parley(
+      'conformance',
+      '--serve',
+      `"${process.execPath}" -e "console.error('no port for ' + process.env.PORT); process.exit(3)"`,
+    );
+    expect(code).toBe(2);
+    expect(stderr).toMatch(
+      /the server command `.*` exited \(code 3\) before answering on http:\/\/127\.0\.0\.1:(\d+)\. It printed:\nno port for \1\n/,
+    );
+  }, 60_000);
+
+  it('needs --url or --serve', async () => {
+    const { code, stderr } = await parley('conformance');
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      'Give the server: --url http://localhost:3000, or --serve "<command that starts it>".\n',
+    );
+  }, 60_000);
 });
