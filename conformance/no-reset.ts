@@ -53,7 +53,8 @@ function usersOf(c: Case, users: Users): string[] {
       return c.variant === 'another event first' ? [] : [users.actor];
     case 'lifecycle':
       return [users.actor, users.observer, users.outsider];
-    case 'unknown-event':
+    default:
+      // The unknown event (and any kind that sends as the actor alone).
       return [users.actor];
   }
 }
