@@ -104,6 +104,12 @@ async function conform(
       onResult: progress.onResult,
     });
     process.stdout.write(formatSummary(report));
+    if (!flags.reset) {
+      const skipped = report.results.filter((r) => r.reason?.includes('--no-reset')).length;
+      console.log(
+        `Without the reset hook (--no-reset): only the cases that need none ran; ${skipped} are untestable for it.`,
+      );
+    }
     if (flags.junit) {
       await writeFile(flags.junit, junitXml(report));
       console.log(`JUnit report: ${flags.junit}`);

@@ -91,6 +91,23 @@ describe('parley conformance', () => {
     );
   }, 60_000);
 
+  it('--no-reset: runs without calling the hook, with the tokens given, and says so', async () => {
+    // The first case left the /messenger fixture's users in the store. No --secret: a call to the hook would be
+    // refused (403, exit 2), so exit 0 shows it was not called.
+    const token = await t.server.auth.issueToken!('user_123');
+    const { code, stdout } = await parley(
+      'conformance',
+      ...['--url', t.server.url, '--no-reset', '--token', `user_123=${token}`, '--namespace', '/messenger'],
+      ...['--grep', 'unknown event', '--timeout', '1000'],
+    );
+    expect(stdout).toContain('(fixtures: conformance/fixtures.yaml; --no-reset)');
+    expect(stdout).toMatch(/✓ rejects an unknown event \(\d+ ms\)/);
+    expect(stdout).toContain(
+      'Without the reset hook (--no-reset): only the cases that need none ran; 0 are untestable for it.',
+    );
+    expect(code).toBe(0);
+  }, 60_000);
+
   it('needs --url or --serve', async () => {
     const { code, stderr } = await parley('conformance');
     expect(code).toBe(2);
