@@ -5,7 +5,7 @@
  * generated client's ack, `parley conformance` against that server, `npm test` as the new project has it, every
  * export loading, and no reference-server package nor native build in node_modules.
  *
- * Slow (installs from the npm registry, through the machine's shared npm cache): 266 s on a loaded 2-CPU
+ * Slow (installs from the npm registry, through the machine's shared npm cache): 241–266 s on a loaded 2-CPU
  * machine, most of it npm, tsc and the servers; it prints its duration.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
