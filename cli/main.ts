@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 /** The `parley` command line. Each command loads its own modules: `generate` must not pay for the server. */
 import { Command } from 'commander';
+import { ownPackage } from './package.js';
+import { loadServe } from './reference-server.js';
 
 const program = new Command('parley').description(
   'Contract-first real-time chat over Socket.IO, from one AsyncAPI document.',
@@ -20,7 +22,7 @@ program
   .option(
     '--runtime <package-or-path>',
     'what generated code imports the runtime from: a package name, or a path to a Parley checkout',
-    'parley',
+    ownPackage().manifest.name,
   )
   .option('--check', 'write nothing; exit 1 and name every stale file')
   .option('--watch', 'regenerate whenever the spec or a file it $refs changes')
@@ -46,6 +48,17 @@ program
   );
 
 program
+  .command('init')
+  .description(
+    'start a contract-first project: a small spec, generated code, a server with handlers and the reset hook, a client, conformance fixtures, CI',
+  )
+  .argument('[dir]', 'the folder (created if missing; an existing package.json is extended)', '.')
+  .option('--no-install', 'do not run npm install')
+  .action(async (dir: string, flags: { install: boolean }) => {
+    process.exitCode = await (await import('./init.js')).runInit(dir, flags);
+  });
+
+program
   .command('serve')
   .description('run the reference server (SQLite in the data folder unless DATABASE_URL is set)')
   .option('--port <port>', 'port to listen on', process.env.PORT ?? '3000')
@@ -65,7 +78,7 @@ program
     'connection state recovery: socket.io-client gets missed events after a short disconnect; every event then carries an offset argument (PARLEY_RECOVERY=1)',
     process.env.PARLEY_RECOVERY === '1',
   )
-  .action(async (flags) => (await import('./serve.js')).serve(flags));
+  .action(async (flags) => (await loadServe())?.serve(flags));
 
 program
   .command('token')
@@ -73,14 +86,14 @@ program
   .argument('<userId>', 'the user, e.g. alice')
   .option('--data <dir>', 'data folder holding the development secret', './data')
   .option('--expires <duration>', 'lifetime, e.g. 2h or 7d', '7d')
-  .action(async (userId, flags) => (await import('./serve.js')).token(userId, flags));
+  .action(async (userId, flags) => (await loadServe())?.token(userId, flags));
 
 program
   .command('seed')
   .description('load users, rooms, memberships and messages from a YAML file')
   .argument('<file>', 'the seed file')
   .option('--data <dir>', 'data folder', './data')
-  .action(async (file, flags) => (await import('./serve.js')).seed(file, flags));
+  .action(async (file, flags) => (await loadServe())?.seed(file, flags));
 
 program
   .command('docs')
@@ -118,7 +131,16 @@ program
   .description(
     'prove a running server keeps the contract: every documented case, invalid payloads, auth, coverage',
   )
-  .requiredOption('--url <url>', 'the server, e.g. http://localhost:3000')
+  .option('--url <url>', 'the server, e.g. http://localhost:3000 (required unless --serve)')
+  .option(
+    '--serve <command>',
+    'start the server with this command first (PORT, and PARLEY_TEST_SECRET for its reset hook, set), and stop it after',
+  )
+  .option(
+    '--no-reset',
+    'for a server without the reset hook: run only what needs none (invalid payloads, auth refusals, examples whose fixtures load no data)',
+  )
+  .option('--token <user=token...>', 'with --no-reset: the token a user connects with')
   .option('--spec <file>', 'the AsyncAPI document', 'asyncapi.yaml')
   .option('--fixtures <file>', 'the conformance fixtures', 'conformance/fixtures.yaml')
   .option('--secret <secret>', "the reset hook's secret (default: $PARLEY_TEST_SECRET)")

@@ -49,6 +49,22 @@ export interface LazyContract<C extends NamespaceContract> {
   readonly load: () => Promise<C>;
 }
 
+/**
+ * What `createClient` calls on its socket. Structural rather than socket.io-client's `Socket` class: that package
+ * ships separate CommonJS and ESM declarations whose `Socket` classes are not assignable to each other, so a
+ * CommonJS project's socket would not fit a parameter typed with the class this (ESM) module sees.
+ */
+export interface SocketLike {
+  // biome-ignore lint/suspicious/noExplicitAny: any socket.io-client Socket, whatever its typed event maps
+  emit(event: string, ...args: any[]): unknown;
+  // biome-ignore lint/suspicious/noExplicitAny: likewise
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  // biome-ignore lint/suspicious/noExplicitAny: likewise
+  off(event: string, listener?: (...args: any[]) => void): unknown;
+  // biome-ignore lint/suspicious/noExplicitAny: likewise
+  timeout(ms: number): { emitWithAck(event: string, ...args: any[]): Promise<unknown> };
+}
+
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
 export interface ClientOptions<V extends boolean = boolean> {
@@ -118,7 +134,7 @@ const RESERVED = new Set(['socket', 'on', 'off', 'once']);
  * Trailing `undefined` arguments are not sent (Socket.IO would turn them into `null`).
  */
 export function createClient<C extends NamespaceContract, V extends boolean = false>(
-  socket: ClientSocket,
+  socket: SocketLike,
   contract: C | LazyContract<C>,
   options: ClientOptions<V> = {},
 ): RuntimeClient<C, V> {
@@ -244,7 +260,8 @@ export function createClient<C extends NamespaceContract, V extends boolean = fa
   };
 
   const base = {
-    socket,
+    // Whichever build of socket.io-client made it, this is a socket.io-client Socket (`SocketLike`, above).
+    socket: socket as ClientSocket,
     on: (event: string, listener: AnyListener) => subscribe(event, listener, false),
     once: (event: string, listener: AnyListener) => subscribe(event, listener, true),
     off: (event: string, listener: AnyListener): void => {

@@ -5,6 +5,7 @@
 import { compile, type IRDocument, type IRNamespace } from '../codegen/index.js';
 import { type Case, type NamespacePlan, planNamespace } from './cases.js';
 import { type FixtureFile, loadFixtures } from './fixtures.js';
+import { NO_RESET, withoutReset } from './no-reset.js';
 import { type CaseResult, Runner } from './runner.js';
 import { PayloadValidator } from './validate.js';
 
@@ -19,6 +20,13 @@ export interface ConformanceOptions {
   fixtures?: string | FixtureFile;
   /** The reset hook's secret (`x-parley-test-secret`). */
   secret?: string;
+  /**
+   * false: the server has no reset hook (`--no-reset`): only the cases that need none run, the others are
+   * untestable with the reason (no-reset.ts). Default true.
+   */
+  reset?: boolean;
+  /** Without the reset hook: the tokens users connect with, by user id. */
+  tokens?: Record<string, string>;
   /** Only these namespaces (addresses); default: every namespace of the spec. */
   namespaces?: string[];
   /**
@@ -90,6 +98,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       timeoutMs: options.timeoutMs ?? 2000,
       quietMs: options.quietMs ?? 150,
       settleMs: options.settleMs ?? 200,
+      reset: options.reset === false ? { tokens: options.tokens ?? {}, expiredTokens: {} } : undefined,
     },
     fixtures,
     validator,
@@ -126,10 +135,16 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
         continue;
       }
       const plan = planNamespace(ns, fixtures, validator, without, fuzz);
+      const fixture = fixtures.namespaces[ns.address];
+      if (options.reset === false && fixture)
+        plan.cases = withoutReset(plan.cases, fixture, options.tokens ?? {});
       const cases = plan.cases.filter((c) => matches(c, grep));
       options.onNamespace?.(ns.address, cases.length);
       for (const c of cases) record(await runner.run(plan, c));
-      const coverage = judged ? coverageResults(plan, runner.coveredIn(ns.address)) : [];
+      const coverage =
+        judged
+          ? coverageResults(plan, runner.coveredIn(ns.address), options.reset === false)
+          : [];
       for (const result of coverage) record(result);
       namespaces.push(
         summarise(
@@ -188,10 +203,11 @@ function matches(c: Case, grep: string | undefined): boolean {
 }
 
 /**
- * One entry per server event: observed and valid, untestable (with the spec's reason, or because only cases
- * needing a feature the server runs without cause it), or a failure.
+ * One entry per server event: observed and valid, untestable (with the spec's reason, because only cases
+ * needing a feature the server runs without cause it, or because without the reset hook most cases do not run),
+ * or a failure.
  */
-function coverageResults(plan: NamespacePlan, covered: ReadonlySet<string>): CaseResult[] {
+function coverageResults(plan: NamespacePlan, covered: ReadonlySet<string>, noReset: boolean): CaseResult[] {
   const ns = plan.namespace;
   // What a case that ran had to cause, and what a case skipped for a missing feature could have caused.
   const ran = new Set(
@@ -215,6 +231,10 @@ function coverageResults(plan: NamespacePlan, covered: ReadonlySet<string>): Cas
     };
     if (covered.has(op.event)) return { ...base, status: 'passed' as const };
     if (op.untestable !== undefined) return { ...base, status: 'untestable' as const, reason: op.untestable };
+    if (noReset) {
+      const reason = `no case that runs without the reset hook reached it (${NO_RESET})`;
+      return { ...base, status: 'untestable' as const, reason };
+    }
     const feature = ran.has(op.event) ? undefined : missing.get(op.event);
     if (feature !== undefined) {
       const reason = `only cases that need ${feature} cause it, and the server runs without it (--without ${feature})`;

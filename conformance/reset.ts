@@ -14,6 +14,13 @@ const ResetAnswerSchema = z.object({
 });
 export type ResetAnswer = z.output<typeof ResetAnswerSchema>;
 
+/** What the hook is, where it is specified, and what to do without it. */
+export const HOOK_HELP =
+  `The reset hook is a test-only route, POST ${RESET_PATH}, with which the harness empties the server, loads each ` +
+  "case's data and gets a token per user before the case runs: see the README of parley-socketio, " +
+  '"Conformance" › "The reset hook" (`parley init` writes one). Implement it, or run only the cases that need ' +
+  'none: --no-reset (with --token <user>=<token> when the spec has authentication).';
+
 /** The hook cannot be used at all (no route, wrong secret, no server): no case can run. */
 export class ResetUnavailableError extends Error {
   constructor(message: string) {
@@ -46,6 +53,12 @@ export async function resetServer(
       signal: AbortSignal.timeout(Math.max(timeoutMs, 5000)),
     });
   } catch (error) {
+    // A Socket.IO server that serves nothing else may leave the request unanswered: tell that from no server.
+    if (await answersSocketIo(url)) {
+      throw new ResetUnavailableError(
+        `${url} answers Socket.IO, but POST ${endpoint} did not answer (${fetchFailure(error)}): the server has no reset hook. ${HOOK_HELP}`,
+      );
+    }
     throw new ResetUnavailableError(
       `cannot reach ${endpoint} (${fetchFailure(error)}): is the server running at ${url}?`,
     );
@@ -53,8 +66,8 @@ export async function resetServer(
   const text = await response.text();
   if (response.status === 404) {
     throw new ResetUnavailableError(
-      `${endpoint} answered 404: the server has no reset hook. Start the reference server with ` +
-        'PARLEY_TEST_SECRET set (and pass the same value as --secret), or implement the hook (README, "Conformance").',
+      `${endpoint} answered 404: the server has no reset hook, or has it off (the reference server turns it on ` +
+        `with PARLEY_TEST_SECRET; pass the same value as --secret). ${HOOK_HELP}`,
     );
   }
   if (response.status === 403) {
@@ -88,6 +101,19 @@ function errorText(text: string): string {
     // not JSON: show it as it is
   }
   return text.slice(0, 500);
+}
+
+/** Whether `url` serves the Engine.IO handshake, as every Socket.IO server does. */
+async function answersSocketIo(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(new URL('/socket.io/?EIO=4&transport=polling', url), {
+      signal: AbortSignal.timeout(2000),
+    });
+    await response.body?.cancel();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Why `fetch` failed, briefly: the socket error's code (`ECONNREFUSED`) where there is one. */

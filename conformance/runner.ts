@@ -44,6 +44,8 @@ export interface RunnerOptions {
   quietMs: number;
   /** The longest pause after a step that has neither an ack nor `until` (shorter when the server acks it anyway). */
   settleMs: number;
+  /** Set without the reset hook (`--no-reset`): the tokens users connect with, instead of resetting. */
+  reset?: ResetAnswer | undefined;
 }
 
 export type CaseStatus = 'passed' | 'failed' | 'untestable';
@@ -942,6 +944,10 @@ class CaseRun {
   }
 
   private async reset(data: SeedData): Promise<void> {
+    if (this.options.reset !== undefined) {
+      this.tokens = this.options.reset;
+      return;
+    }
     try {
       this.tokens = await resetServer(this.options.url, this.options.secret, data, this.options.timeoutMs);
     } catch (error) {

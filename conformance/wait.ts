@@ -10,13 +10,15 @@ const POLL_MS = 250;
 
 /**
  * Resolves once `url` answers any HTTP request (the Engine.IO handshake path, which every Socket.IO server
- * serves); rejects after `timeoutMs` with the last reason it could not connect.
+ * serves); rejects after `timeoutMs` with the last reason it could not connect, or with `signal`'s reason.
  */
-export async function waitForServer(url: string, timeoutMs: number): Promise<void> {
+export async function waitForServer(url: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
   const probe = new URL('/socket.io/?EIO=4&transport=polling', url).href;
   const deadline = Date.now() + timeoutMs;
   let reason = 'no attempt';
   while (Date.now() < deadline) {
+    // Given up on (`--serve`: the server's command exited): stop polling, so the process can end.
+    if (signal?.aborted) throw signal.reason;
     try {
       const response = await fetch(probe, { signal: AbortSignal.timeout(Math.max(POLL_MS, 1000)) });
       await response.body?.cancel();

@@ -1,5 +1,5 @@
 /**
- * `npm run build:client`: the typed client for browsers, in `dist/client/`. ESM with shared chunks, one entry
+ * `npm run build:client`: the typed client for browsers, in `dist/browser/`. ESM with shared chunks, one entry
  * per namespace (`messenger.js`, …), each exporting socket.io-client's `io`, the namespace's
  * `create<Ns>Client` and wire description, and the client's error classes. The schemas (zod) are chunks of
  * their own that only a client created with `validate: true` loads.
@@ -52,7 +52,7 @@ const entries: Plugin = {
   },
 };
 
-export async function buildClient(outDir = path.join(root, 'dist/client')): Promise<EntrySize[]> {
+export async function buildClient(outDir = path.join(root, 'dist/browser')): Promise<EntrySize[]> {
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
   const result = await build({
@@ -145,10 +145,10 @@ export function budgetProblems(sizes: EntrySize[]): string[] {
 const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const outDir = path.join(root, 'dist/client');
+  const outDir = path.join(root, 'dist/browser');
   const sizes = await buildClient(outDir);
   console.log(
-    `dist/client/: one ESM entry per namespace (gzip -9; budget ${kb(BUDGET_GZIP_BYTES)} up front)\n`,
+    `dist/browser/: one ESM entry per namespace (gzip -9; budget ${kb(BUDGET_GZIP_BYTES)} up front)\n`,
   );
   console.log('| entry | up front | gzip | validate: true adds | gzip |');
   console.log('| --- | ---: | ---: | ---: | ---: |');

@@ -5,9 +5,9 @@ export interface EmitOptions {
   /** Absolute path of the output folder. */
   outDir: string;
   /**
-   * The Parley package generated code imports its runtime from: a package name (`parley`, the default, gives
-   * `parley/runtime` and `parley/client`) or a path to a Parley checkout (`.` gives relative imports of
-   * `./runtime/index.js` and `./client/index.js`).
+   * The Parley package generated code imports its runtime from: a package name (`parley-socketio`, the CLI's
+   * default, gives `parley-socketio/runtime` and `parley-socketio/client`) or a path to a Parley checkout (`.`
+   * gives relative imports of `./runtime/index.js` and `./client/index.js`).
    */
   runtime: string;
   /** The previous contents of generated files by path, where an emitter can reuse its own earlier output. */

@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
+import type SqliteDatabase from 'better-sqlite3';
 import {
   Kysely,
   PostgresDialect,
@@ -12,7 +12,8 @@ import {
   type SqliteDatabase as SqliteDialectDatabase,
   sql,
 } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
+import { importOptional } from '../optional.js';
 import { KyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
@@ -73,7 +74,11 @@ function sqlitePath(options: OpenStoreOptions): string {
 async function openSqlite(options: OpenStoreOptions): Promise<KyselyStore> {
   const file = sqlitePath(options);
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
-  const database = new SqliteDatabase(file);
+  const { default: Sqlite } = await importOptional<{ default: typeof SqliteDatabase }>(
+    'better-sqlite3',
+    'The SQLite store (DATABASE_URL unset)',
+  );
+  const database = new Sqlite(file);
   // WAL: readers never block the writer, and commits are one append instead of a journal rewrite.
   database.pragma('journal_mode = WAL');
   database.pragma(`synchronous = ${options.sqliteSynchronous ?? 'FULL'}`);
@@ -113,6 +118,10 @@ async function openPostgres(url: string, options: OpenStoreOptions): Promise<Kys
   if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) {
     throw new Error(`PostgreSQL schema name "${schema}" is invalid: use lower-case letters, digits and _.`);
   }
+  const { default: pg } = await importOptional<{ default: typeof import('pg') }>(
+    'pg',
+    'The PostgreSQL store (DATABASE_URL)',
+  );
   const pool = new pg.Pool({
     connectionString: url,
     // Every pooled connection resolves unqualified table names in our schema first.

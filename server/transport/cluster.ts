@@ -4,9 +4,8 @@
  * recovery works across processes, which the plain Redis adapter does not offer). Unset: Socket.IO's in-memory
  * adapter, one process.
  */
-import { createAdapter } from '@socket.io/redis-streams-adapter';
-import { createClient } from 'redis';
 import type { ServerOptions as IoOptions } from 'socket.io';
+import { importOptional } from '../optional.js';
 import { RedisConnections } from './redis-connections.js';
 
 export interface ClusterConfig {
@@ -37,6 +36,12 @@ const BLOCK_MS = 1000;
 
 export async function connectCluster(config: ClusterConfig): Promise<Cluster> {
   const prefix = config.prefix ?? 'parley';
+  const purpose = 'Running several processes (REDIS_URL)';
+  const { createClient } = await importOptional<typeof import('redis')>('redis', purpose);
+  const { createAdapter } = await importOptional<typeof import('@socket.io/redis-streams-adapter')>(
+    '@socket.io/redis-streams-adapter',
+    purpose,
+  );
   let connected = false;
   const client = createClient({
     url: config.url,

@@ -78,4 +78,41 @@ describe('parley conformance', () => {
     expect(closed.code).toBe(2);
     expect(closed.stderr).toContain(`${url} did not answer within 0.5 s (last try: ECONNREFUSED)`);
   }, 60_000);
+
+  it('--serve: a server command that exits before listening is the error, with what it printed', async () => {
+    const { code, stderr } = await parley(
+      'conformance',
+      '--serve',
+      `"${process.execPath}" -e "console.error('no port for ' + process.env.PORT); process.exit(3)"`,
+    );
+    expect(code).toBe(2);
+    expect(stderr).toMatch(
+      /the server command `.*` exited \(code 3\) before answering on http:\/\/127\.0\.0\.1:(\d+)\. It printed:\nno port for \1\n/,
+    );
+  }, 60_000);
+
+  it('--no-reset: runs without calling the hook, with the tokens given, and says so', async () => {
+    // The first case left the /messenger fixture's users in the store. No --secret: a call to the hook would be
+    // refused (403, exit 2), so exit 0 shows it was not called.
+    const token = await t.server.auth.issueToken!('user_123');
+    const { code, stdout } = await parley(
+      'conformance',
+      ...['--url', t.server.url, '--no-reset', '--token', `user_123=${token}`, '--namespace', '/messenger'],
+      ...['--grep', 'unknown event', '--timeout', '1000'],
+    );
+    expect(stdout).toContain('(fixtures: conformance/fixtures.yaml; --no-reset)');
+    expect(stdout).toMatch(/✓ rejects an unknown event \(\d+ ms\)/);
+    expect(stdout).toContain(
+      'Without the reset hook (--no-reset): only the cases that need none ran; 0 are untestable for it.',
+    );
+    expect(code).toBe(0);
+  }, 60_000);
+
+  it('needs --url or --serve', async () => {
+    const { code, stderr } = await parley('conformance');
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      'Give the server: --url http://localhost:3000, or --serve "<command that starts it>".\n',
+    );
+  }, 60_000);
 });
