@@ -61,8 +61,12 @@ export interface SocketLike {
   on(event: string, listener: (...args: any[]) => void): unknown;
   // biome-ignore lint/suspicious/noExplicitAny: likewise
   off(event: string, listener?: (...args: any[]) => void): unknown;
-  // biome-ignore lint/suspicious/noExplicitAny: likewise
-  timeout(ms: number): { emitWithAck(event: string, ...args: any[]): Promise<unknown> };
+  timeout(ms: number): {
+    // biome-ignore lint/suspicious/noExplicitAny: likewise
+    emit(event: string, ...args: any[]): unknown;
+    // biome-ignore lint/suspicious/noExplicitAny: likewise
+    emitWithAck(event: string, ...args: any[]): Promise<unknown>;
+  };
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;

@@ -141,10 +141,9 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       const cases = plan.cases.filter((c) => matches(c, grep));
       options.onNamespace?.(ns.address, cases.length);
       for (const c of cases) record(await runner.run(plan, c));
-      const coverage =
-        judged
-          ? coverageResults(plan, runner.coveredIn(ns.address), options.reset === false)
-          : [];
+      const coverage = judged
+        ? coverageResults(plan, runner.coveredIn(ns.address), options.reset === false)
+        : [];
       for (const result of coverage) record(result);
       namespaces.push(
         summarise(
