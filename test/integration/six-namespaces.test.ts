@@ -59,7 +59,7 @@ describe('one room, six namespaces', () => {
     ];
     alice['/workspace']!.emit('send_message', { content, channelId: 'general' });
     for (const payload of await Promise.all(arrivals)) expect(payload).toContain(content);
-    const { messages } = await t.server.chat.domain.messages.history('bob', 'general', { limit: 1 });
+    const { messages } = await t.server.domain.messages.history('bob', 'general', { limit: 1 });
     messageId = messages.at(-1)!.id;
     expect(messages.at(-1)!.content).toBe(content);
   });
@@ -115,6 +115,6 @@ describe('one room, six namespaces', () => {
     const ack = await alice['/messenger']!.timeout(5000).emitWithAck('delete_message', { messageId });
     expect(ack).toEqual({ success: true });
     for (const payload of await Promise.all(arrivals)) expect(payload).toContain(messageId);
-    expect((await t.server.chat.domain.messages.get('bob', messageId)).deletedAt).not.toBeNull();
+    expect((await t.server.domain.messages.get('bob', messageId)).deletedAt).not.toBeNull();
   });
 });

@@ -23,7 +23,7 @@ beforeAll(async () => {
   // Many tests send as the same users: limits that cannot run out, except in the rate-limit test's own server.
   const plenty = { burst: 10_000, perSecond: 10_000 };
   t = await startTestServer({ domain: { rateLimits: { message: plenty, reaction: plenty } } });
-  const { rooms, users } = t.server.chat.domain;
+  const { rooms, users } = t.server.domain;
   await users.ensure('dave');
   random = (await rooms.create('alice', { kind: 'channel', name: 'random', members: ['bob'] })).room.id;
   staff = (await rooms.create('carol', { kind: 'channel', name: 'staff', private: true })).room.id;
@@ -211,7 +211,7 @@ describe('/workspace: an unauthenticated socket is served nothing', () => {
       await gone;
       expect(errors).toEqual([{ message: 'Authentication failed', code: 'UNAUTHENTICATED' }]);
       expect(effects).toEqual([]);
-      const history = await t.server.chat.domain.messages.history('alice', 'general', { limit: 100 });
+      const history = await t.server.domain.messages.history('alice', 'general', { limit: 100 });
       expect(history.messages.map((m) => m.content)).not.toContain('intruder');
     },
   );
@@ -287,7 +287,7 @@ describe('/workspace: channels', () => {
     expect(await atBob).toEqual(message);
     expect(await atCarol).toEqual([]);
     expect(await atDave).toEqual([]);
-    expect((await t.server.chat.domain.messages.get('alice', message.id)).content).toBe(content);
+    expect((await t.server.domain.messages.get('alice', message.id)).content).toBe(content);
   });
 
   it('sends a reply with the answered message in replyTo', async () => {
@@ -317,7 +317,7 @@ describe('/workspace: channels', () => {
     const content = unique('misplaced reply');
     alice.emit('send_message', { content, channelId: 'general', replyToId: elsewhere.id });
     expect(await error).toMatchObject({ code: 'NOT_FOUND' });
-    const history = await t.server.chat.domain.messages.history('alice', 'general', { limit: 100 });
+    const history = await t.server.domain.messages.history('alice', 'general', { limit: 100 });
     expect(history.messages.map((m) => m.content)).not.toContain(content);
   });
 
@@ -333,7 +333,7 @@ describe('/workspace: channels', () => {
     const edited = next(bob, 'message_edited', ARRIVAL_MS);
     alice.emit('edit_message', { messageId: message.id, content: 'Updated content', channelId: 'general' });
     expect(await edited).toEqual({ messageId: message.id, content: 'Updated content' });
-    const after = await t.server.chat.domain.messages.get('alice', message.id);
+    const after = await t.server.domain.messages.get('alice', message.id);
     expect(after.content).toBe('Updated content');
     expect(after.editedAt).not.toBeNull();
   });
@@ -432,7 +432,7 @@ describe('/workspace: channels', () => {
     const repeated = collect(bob, 'reaction_added', QUIET_MS);
     alice.emit('add_reaction', { messageId: message.id, emoji: '👍', channelId: 'general' });
     expect(await repeated).toEqual([]);
-    expect(await t.server.chat.domain.reactions.counts('bob', message.id)).toEqual([
+    expect(await t.server.domain.reactions.counts('bob', message.id)).toEqual([
       { emoji: '👍', count: 1, userIds: ['alice'] },
     ]);
 
@@ -447,7 +447,7 @@ describe('/workspace: channels', () => {
     const nothingToRemove = collect(bob, 'reaction_removed', QUIET_MS);
     alice.emit('remove_reaction', { messageId: message.id, emoji: '👍', channelId: 'general' });
     expect(await nothingToRemove).toEqual([]);
-    expect(await t.server.chat.domain.reactions.counts('bob', message.id)).toEqual([]);
+    expect(await t.server.domain.reactions.counts('bob', message.id)).toEqual([]);
   });
 });
 
@@ -727,9 +727,7 @@ describe('/workspace: failures a retry may fix, and rate limits', () => {
         socket.emit('send_message', { channelId: 'general', content });
       expect(await error).toMatchObject({ code: 'RATE_LIMITED' });
       await expect
-        .poll(
-          async () => (await limited.server.chat.domain.messages.history('bob', 'general')).messages.length,
-        )
+        .poll(async () => (await limited.server.domain.messages.history('bob', 'general')).messages.length)
         .toBe(3); // the welcome message, one and two
       socket.disconnect();
     } finally {
@@ -1023,7 +1021,7 @@ describe('/workspace: one room, many dialects', () => {
     const added = next(alice, 'reaction_added', ARRIVAL_MS);
     alice.emit('add_reaction', { messageId: message.id, emoji: '🚀', channelId: 'general' });
     await added;
-    expect(await t.server.chat.domain.reactions.counts('carol', message.id)).toEqual([
+    expect(await t.server.domain.reactions.counts('carol', message.id)).toEqual([
       { emoji: '🚀', count: 1, userIds: ['alice'] },
     ]);
   });
