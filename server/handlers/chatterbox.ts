@@ -29,8 +29,6 @@ import { otherTabIn } from '../session/tabs.js';
 import type { User } from '../store/types.js';
 import { userKey } from '../transport/rooms.js';
 
-export { conversationKey, publicRoomKey } from '../outbound/chatterbox.js';
-
 /** What this dialect keeps on a socket besides its session. */
 export interface ChatterboxSocketData {
   /** When the socket last sent `heartbeat` (ISO 8601). */

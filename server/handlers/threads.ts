@@ -16,8 +16,6 @@ import { keyedQueue } from '../session/queue.js';
 import { roomsOfTabs } from '../session/tabs.js';
 import type { Message, PresenceStatus, Room, User } from '../store/types.js';
 
-export { threadKey } from '../outbound/threads.js';
-
 export interface ThreadsDeps {
   chat: Chat;
   log: Logger;

@@ -21,15 +21,6 @@ import {
 } from '../outbound/workspace.js';
 import type { Message, MessageType, Room, Upload, User } from '../store/types.js';
 
-export {
-  attachmentOf,
-  channelRoom,
-  conversationRoom,
-  type Place,
-  placeOf,
-  WorkspaceView,
-} from '../outbound/workspace.js';
-
 export interface WorkspaceDeps {
   chat: Chat;
   log: Logger;

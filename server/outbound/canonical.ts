@@ -13,7 +13,7 @@ import type { RateLimited } from '../core/limits.js';
 import type { Call } from '../domain/calls.js';
 import type { PresenceState } from '../domain/presence.js';
 import type { ReactionCount } from '../domain/reactions.js';
-import type { Translations } from '../session/translate.js';
+import { ignoring, type Translations } from '../session/translate.js';
 import type { Attachment, Message, Room, User } from '../store/types.js';
 import { roomKey, userKey } from '../transport/rooms.js';
 
@@ -39,7 +39,7 @@ export function canonicalEvents(emit: Emitter<CanonicalContract>, { chat }: { ch
       });
     },
     // The copy's `message.created` told everyone.
-    'message.forwarded': 'ignored',
+    ...ignoring('message.forwarded'),
     'reaction.added': (event) =>
       emit.to(roomKey(event.message.roomId)).emit('reaction:updated', reactionUpdated(event, 'added')),
     'reaction.removed': (event) =>

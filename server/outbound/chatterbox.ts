@@ -5,7 +5,7 @@
 import type { ChatterboxContract } from '../../generated/chatterbox/contract.gen.js';
 import type * as wire from '../../generated/chatterbox/schemas.gen.js';
 import type { Emitter } from '../../runtime/server.js';
-import type { Translations } from '../session/translate.js';
+import { ignoring, type Translations } from '../session/translate.js';
 import type { Message, User } from '../store/types.js';
 import { userKey } from '../transport/rooms.js';
 
@@ -38,24 +38,26 @@ export function chatterboxEvents(emit: Emitter<ChatterboxContract>): Translation
         .except(userKey(user.id))
         .emit('presence:offline', { userId: user.id, status: 'offline', lastSeen }),
     // The seed has no words for these; joins and leaves of public rooms are told by the socket that made them.
-    'message.edited': 'ignored',
-    'message.deleted': 'ignored',
-    'message.forwarded': 'ignored',
-    'reaction.added': 'ignored',
-    'reaction.removed': 'ignored',
-    'messages.read': 'ignored',
-    'messages.read-up-to': 'ignored',
-    'presence.status': 'ignored',
-    'room.joined': 'ignored',
-    'room.left': 'ignored',
-    'room.updated': 'ignored',
-    broadcast: 'ignored',
-    'file.uploaded': 'ignored',
-    'call.invited': 'ignored',
-    'call.accepted': 'ignored',
-    'call.rejected': 'ignored',
-    'call.ended': 'ignored',
-    'call.ice': 'ignored',
+    ...ignoring(
+      'message.edited',
+      'message.deleted',
+      'message.forwarded',
+      'reaction.added',
+      'reaction.removed',
+      'messages.read',
+      'messages.read-up-to',
+      'presence.status',
+      'room.joined',
+      'room.left',
+      'room.updated',
+      'broadcast',
+      'file.uploaded',
+      'call.invited',
+      'call.accepted',
+      'call.rejected',
+      'call.ended',
+      'call.ice',
+    ),
   };
 }
 

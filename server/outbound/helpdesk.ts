@@ -12,8 +12,9 @@ import type * as wire from '../../generated/helpdesk/schemas.gen.js';
 import type { Emitter } from '../../runtime/server.js';
 import type { Chat } from '../core/chat.js';
 import type { Call } from '../domain/calls.js';
+import type { PresenceState } from '../domain/presence.js';
 import type { RoomChanges } from '../domain/rooms.js';
-import type { Translations } from '../session/translate.js';
+import { ignoring, type Translations } from '../session/translate.js';
 import type { Message, User } from '../store/types.js';
 import { roomKey, userKey } from '../transport/rooms.js';
 
@@ -55,40 +56,21 @@ export function helpdeskEvents(emit: Emitter<HelpdeskContract>, { chat }: { chat
         }),
     'presence.online': ({ user, state, connectionCount }) => {
       const others = signedIn.except(userKey(user.id));
-      others.emit('presence_updated', {
-        userId: wireId(user.id),
-        userDisplayName: user.displayName,
-        status: state.status,
-        statusMessage: state.statusMessage,
-        customStatus: state.customStatus,
-        timestamp: chat.now(),
-        reason: 'status_change',
-      });
+      others.emit('presence_updated', presenceUpdated(user, state, chat.now(), 'status_change'));
       others.emit('presence:update', { userId: wireId(user.id), status: state.status, connectionCount });
     },
     'presence.offline': ({ user, lastSeen }) => {
       const others = signedIn.except(userKey(user.id));
-      others.emit('presence_updated', {
-        userId: wireId(user.id),
-        userDisplayName: user.displayName,
-        status: 'offline',
+      const gone = {
+        status: 'offline' as const,
         statusMessage: user.statusMessage,
         customStatus: user.customStatus,
-        timestamp: lastSeen,
-        reason: 'disconnect',
-      });
+      };
+      others.emit('presence_updated', presenceUpdated(user, gone, lastSeen, 'disconnect'));
       others.emit('presence:update', { userId: wireId(user.id), status: 'offline', connectionCount: 0 });
     },
     'presence.status': ({ user, state }) => {
-      signedIn.emit('presence_updated', {
-        userId: wireId(user.id),
-        userDisplayName: user.displayName,
-        status: state.status,
-        statusMessage: state.statusMessage,
-        customStatus: state.customStatus,
-        timestamp: chat.now(),
-        reason: 'status_change',
-      });
+      signedIn.emit('presence_updated', presenceUpdated(user, state, chat.now(), 'status_change'));
       signedIn.emit('presence:update', {
         userId: wireId(user.id),
         status: state.status,
@@ -163,12 +145,32 @@ export function helpdeskEvents(emit: Emitter<HelpdeskContract>, { chat }: { chat
         candidate: candidate as wire.HelpdeskIceCandidateInput,
       }),
     // The seed has no words for these.
-    'message.edited': 'ignored',
-    'message.deleted': 'ignored',
-    'message.forwarded': 'ignored',
-    'reaction.added': 'ignored',
-    'reaction.removed': 'ignored',
-    'messages.read': 'ignored',
+    ...ignoring(
+      'message.edited',
+      'message.deleted',
+      'message.forwarded',
+      'reaction.added',
+      'reaction.removed',
+      'messages.read',
+    ),
+  };
+}
+
+/** A user's presence as `presence_updated` tells it. */
+export function presenceUpdated(
+  user: User,
+  state: Pick<PresenceState, 'status' | 'statusMessage' | 'customStatus'>,
+  timestamp: string,
+  reason: 'status_change' | 'disconnect',
+): wire.PresenceUpdatedPayloadInput {
+  return {
+    userId: wireId(user.id),
+    userDisplayName: user.displayName,
+    status: state.status,
+    statusMessage: state.statusMessage,
+    customStatus: state.customStatus,
+    timestamp,
+    reason,
   };
 }
 

@@ -5,7 +5,7 @@
 import type { MessengerContract } from '../../generated/messenger/contract.gen.js';
 import type * as wire from '../../generated/messenger/schemas.gen.js';
 import type { Emitter } from '../../runtime/server.js';
-import type { Translations } from '../session/translate.js';
+import { ignoring, type Translations } from '../session/translate.js';
 import type { Message, User } from '../store/types.js';
 import { roomKey, userKey } from '../transport/rooms.js';
 
@@ -42,21 +42,23 @@ export function messengerEvents(emit: Emitter<MessengerContract>): Translations 
         .except(userKey(user.id))
         .emit('user_offline', { userId: user.id, username: user.username, lastSeen }),
     // The seed has no words for these.
-    'message.forwarded': 'ignored',
-    'reaction.added': 'ignored',
-    'reaction.removed': 'ignored',
-    'messages.read-up-to': 'ignored',
-    'presence.status': 'ignored',
-    'room.joined': 'ignored',
-    'room.left': 'ignored',
-    'room.updated': 'ignored',
-    broadcast: 'ignored',
-    'file.uploaded': 'ignored',
-    'call.invited': 'ignored',
-    'call.accepted': 'ignored',
-    'call.rejected': 'ignored',
-    'call.ended': 'ignored',
-    'call.ice': 'ignored',
+    ...ignoring(
+      'message.forwarded',
+      'reaction.added',
+      'reaction.removed',
+      'messages.read-up-to',
+      'presence.status',
+      'room.joined',
+      'room.left',
+      'room.updated',
+      'broadcast',
+      'file.uploaded',
+      'call.invited',
+      'call.accepted',
+      'call.rejected',
+      'call.ended',
+      'call.ice',
+    ),
   };
 }
 

@@ -10,7 +10,7 @@ import type { Emitter } from '../../runtime/server.js';
 import type { Chat } from '../core/chat.js';
 import type { RateLimited } from '../core/limits.js';
 import type { RoomChanges } from '../domain/rooms.js';
-import type { Translations } from '../session/translate.js';
+import { ignoring, type Translations } from '../session/translate.js';
 import type { Message, PresenceStatus, User } from '../store/types.js';
 import { userKey } from '../transport/rooms.js';
 
@@ -67,18 +67,20 @@ export function threadsEvents(emit: Emitter<ThreadsContract>): Translations {
       emit.to(threadKey(room.id)).emit('thread:update', { threadId: room.id, type: 'thread_updated', data });
     },
     // The seed has no words for these.
-    'message.forwarded': 'ignored',
-    'reaction.added': 'ignored',
-    'reaction.removed': 'ignored',
-    'messages.read': 'ignored',
-    'messages.read-up-to': 'ignored',
-    broadcast: 'ignored',
-    'file.uploaded': 'ignored',
-    'call.invited': 'ignored',
-    'call.accepted': 'ignored',
-    'call.rejected': 'ignored',
-    'call.ended': 'ignored',
-    'call.ice': 'ignored',
+    ...ignoring(
+      'message.forwarded',
+      'reaction.added',
+      'reaction.removed',
+      'messages.read',
+      'messages.read-up-to',
+      'broadcast',
+      'file.uploaded',
+      'call.invited',
+      'call.accepted',
+      'call.rejected',
+      'call.ended',
+      'call.ice',
+    ),
   };
 }
 

@@ -12,7 +12,7 @@ import { ParleyError } from '../../runtime/errors.js';
 import type { Emitter } from '../../runtime/server.js';
 import type { Chat } from '../core/chat.js';
 import type { RateLimited } from '../core/limits.js';
-import type { Translations } from '../session/translate.js';
+import { ignoring, type Translations } from '../session/translate.js';
 import type { Attachment, Message, Reaction, Room, Upload, User } from '../store/types.js';
 
 /** Where a message lives, in this dialect's words. */
@@ -70,24 +70,26 @@ export function workspaceEvents(emit: Emitter<WorkspaceContract>, { chat }: { ch
     },
     // `forward_message` confirms to the socket that asked; the copy itself arrived as `message.created`.
     // Forwards made through other dialects are not this socket's business.
-    'message.forwarded': 'ignored',
+    ...ignoring('message.forwarded'),
     // The seed has no words for these.
-    'messages.read': 'ignored',
-    'messages.read-up-to': 'ignored',
-    'typing.changed': 'ignored',
-    'presence.online': 'ignored',
-    'presence.offline': 'ignored',
-    'presence.status': 'ignored',
-    'room.joined': 'ignored',
-    'room.left': 'ignored',
-    'room.updated': 'ignored',
-    broadcast: 'ignored',
-    'file.uploaded': 'ignored',
-    'call.invited': 'ignored',
-    'call.accepted': 'ignored',
-    'call.rejected': 'ignored',
-    'call.ended': 'ignored',
-    'call.ice': 'ignored',
+    ...ignoring(
+      'messages.read',
+      'messages.read-up-to',
+      'typing.changed',
+      'presence.online',
+      'presence.offline',
+      'presence.status',
+      'room.joined',
+      'room.left',
+      'room.updated',
+      'broadcast',
+      'file.uploaded',
+      'call.invited',
+      'call.accepted',
+      'call.rejected',
+      'call.ended',
+      'call.ice',
+    ),
   };
 }
 

@@ -29,6 +29,11 @@ export interface TranslatorOptions {
   order: 'sync' | 'queued';
 }
 
+/** Table entries for the event types a dialect has no words for: each is still named, once. */
+export function ignoring<K extends ChatEventType>(...types: K[]): { readonly [T in K]: 'ignored' } {
+  return Object.fromEntries(types.map((type) => [type, 'ignored'])) as { [T in K]: 'ignored' };
+}
+
 /** The bus listener of a table; a failed translation is logged and the next event is told. */
 export function translator(
   table: Translations,

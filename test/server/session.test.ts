@@ -5,8 +5,8 @@ import type { ChatEvent } from '../../server/core/events.js';
 import { RateLimited } from '../../server/core/limits.js';
 import { withRateLimitNotice } from '../../server/session/limits.js';
 import { keyedQueue } from '../../server/session/queue.js';
-import { type Translations, translator } from '../../server/session/translate.js';
-import { user } from './dialects/fixtures.js';
+import { ignoring, type Translations, translator } from '../../server/session/translate.js';
+import { presence, user } from './dialects/fixtures.js';
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -37,45 +37,38 @@ describe('keyedQueue', () => {
 const online: ChatEvent = {
   type: 'presence.online',
   user: user('alice'),
-  state: {
-    userId: 'alice',
-    status: 'online',
-    statusMessage: null,
-    customStatus: null,
-    connectionCount: 1,
-    lastSeen: null,
-  },
+  state: presence(),
   connectionCount: 1,
 };
 const offline: ChatEvent = { type: 'presence.offline', user: user('alice'), lastSeen: 'then' };
 
 /** Every event ignored but the two presence ones, which `entries` gives. */
 function table(entries: Pick<Translations, 'presence.online' | 'presence.offline'>): Translations {
-  const ignored = {} as Record<string, 'ignored'>;
-  for (const type of [
-    'message.created',
-    'message.edited',
-    'message.deleted',
-    'message.forwarded',
-    'reaction.added',
-    'reaction.removed',
-    'messages.read',
-    'messages.read-up-to',
-    'typing.changed',
-    'presence.status',
-    'room.joined',
-    'room.left',
-    'room.updated',
-    'broadcast',
-    'file.uploaded',
-    'call.invited',
-    'call.accepted',
-    'call.rejected',
-    'call.ended',
-    'call.ice',
-  ])
-    ignored[type] = 'ignored';
-  return { ...ignored, ...entries } as Translations;
+  return {
+    ...entries,
+    ...ignoring(
+      'message.created',
+      'message.edited',
+      'message.deleted',
+      'message.forwarded',
+      'reaction.added',
+      'reaction.removed',
+      'messages.read',
+      'messages.read-up-to',
+      'typing.changed',
+      'presence.status',
+      'room.joined',
+      'room.left',
+      'room.updated',
+      'broadcast',
+      'file.uploaded',
+      'call.invited',
+      'call.accepted',
+      'call.rejected',
+      'call.ended',
+      'call.ice',
+    ),
+  };
 }
 
 describe('translator', () => {

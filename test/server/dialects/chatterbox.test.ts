@@ -7,7 +7,7 @@ import {
   roomMessage,
   typist,
 } from '../../../server/outbound/chatterbox.js';
-import { message, recorder, room, type Sent, T0, user } from './fixtures.js';
+import { message, room, type Sent, T0, told, user } from './fixtures.js';
 
 const alice = user('alice');
 
@@ -112,9 +112,6 @@ describe('chatterboxEvents', () => {
     ],
   ];
   it.each(cases)('%s', async (_name, { given, want }) => {
-    const { emit, sent } = recorder();
-    const translate = chatterboxEvents(emit)[given.type];
-    if (translate !== 'ignored') await translate(given as never);
-    expect(sent).toEqual(want);
+    expect(await told((emit) => chatterboxEvents(emit), given)).toEqual(want);
   });
 });

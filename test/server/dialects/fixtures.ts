@@ -2,8 +2,10 @@
  * Records and a recording emitter for the dialects' table tests: what each wire mapper and outbound table is
  * given, and every emit it makes (to which rooms, except which, which event, which arguments).
  */
+import type { ChatEvent } from '../../../server/core/events.js';
 import type { Call } from '../../../server/domain/calls.js';
 import type { PresenceState } from '../../../server/domain/presence.js';
+import type { Translations } from '../../../server/session/translate.js';
 import type { Message, Room, Upload, User } from '../../../server/store/types.js';
 
 export const T0 = '2026-01-02T03:04:05.000Z';
@@ -122,4 +124,12 @@ export function recorder(): { emit: never; sent: Sent[] } {
     toSocket: (socket: { id: string }) => target([socket.id], []),
   };
   return { emit: emit as never, sent };
+}
+
+/** What a dialect's outbound table sends for one chat event (nothing when it ignores it). */
+export async function told(table: (emit: never) => Translations, event: ChatEvent): Promise<Sent[]> {
+  const { emit, sent } = recorder();
+  const translate = table(emit)[event.type];
+  if (translate !== 'ignored') await translate(event as never);
+  return sent;
 }

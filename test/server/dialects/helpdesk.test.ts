@@ -10,11 +10,11 @@ import {
   SIGNED_IN,
   wireId,
 } from '../../../server/outbound/helpdesk.js';
-import { call, message, recorder, room, type Sent, T0, T1, user } from './fixtures.js';
+import { call, message, presence, room, type Sent, T0, T1, told, user } from './fixtures.js';
 
 const alice = user('alice');
 const seven = user('7', { displayName: 'Seven', role: 'admin' });
-/** Only `now()` is read by the presence translations, and none of the cases below reaches them. */
+/** Only `now()` is read (by the presence translations). */
 const chat = { now: () => T1 } as unknown as Chat;
 
 describe('wireId', () => {
@@ -193,14 +193,79 @@ describe('helpdeskEvents', () => {
       },
     ],
     [
+      'presence.offline: presence_updated (disconnect) and presence:update to every other signed-in socket',
+      {
+        given: {
+          type: 'presence.offline',
+          user: user('7', { displayName: 'Seven', statusMessage: 'brb' }),
+          lastSeen: T1,
+        },
+        want: [
+          {
+            to: [SIGNED_IN],
+            except: ['user:7'],
+            event: 'presence_updated',
+            args: [
+              {
+                userId: 7,
+                userDisplayName: 'Seven',
+                status: 'offline',
+                statusMessage: 'brb',
+                customStatus: null,
+                timestamp: T1,
+                reason: 'disconnect',
+              },
+            ],
+          },
+          {
+            to: [SIGNED_IN],
+            except: ['user:7'],
+            event: 'presence:update',
+            args: [{ userId: 7, status: 'offline', connectionCount: 0 }],
+          },
+        ],
+      },
+    ],
+    [
+      'presence.status: presence_updated (status_change, now) to every signed-in socket, the user included',
+      {
+        given: {
+          type: 'presence.status',
+          user: seven,
+          state: presence({ userId: '7', status: 'busy', connectionCount: 2 }),
+        },
+        want: [
+          {
+            to: [SIGNED_IN],
+            except: [],
+            event: 'presence_updated',
+            args: [
+              {
+                userId: 7,
+                userDisplayName: 'Seven',
+                status: 'busy',
+                statusMessage: null,
+                customStatus: null,
+                timestamp: T1,
+                reason: 'status_change',
+              },
+            ],
+          },
+          {
+            to: [SIGNED_IN],
+            except: [],
+            event: 'presence:update',
+            args: [{ userId: 7, status: 'busy', connectionCount: 2 }],
+          },
+        ],
+      },
+    ],
+    [
       'message.edited: ignored',
       { given: { type: 'message.edited', message: message(), editor: alice }, want: [] },
     ],
   ];
   it.each(cases)('%s', async (_name, { given, want }) => {
-    const { emit, sent } = recorder();
-    const translate = helpdeskEvents(emit, { chat })[given.type];
-    if (translate !== 'ignored') await translate(given as never);
-    expect(sent).toEqual(want);
+    expect(await told((emit) => helpdeskEvents(emit, { chat }), given)).toEqual(want);
   });
 });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatEvent } from '../../../server/core/events.js';
 import { messageEdited, messengerEvents, messengerMessage } from '../../../server/outbound/messenger.js';
-import { message, presence, recorder, room, type Sent, T0, T1, user } from './fixtures.js';
+import { message, presence, room, type Sent, T0, T1, told, user } from './fixtures.js';
 
 const alice = user('alice', { avatar: 'https://example.com/a.png' });
 const bob = user('bob');
@@ -173,9 +173,6 @@ describe('messengerEvents', () => {
     ],
   ];
   it.each(cases)('%s', async (_name, { given, want }) => {
-    const { emit, sent } = recorder();
-    const translate = messengerEvents(emit)[given.type];
-    if (translate !== 'ignored') await translate(given as never);
-    expect(sent).toEqual(want);
+    expect(await told((emit) => messengerEvents(emit), given)).toEqual(want);
   });
 });

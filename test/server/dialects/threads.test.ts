@@ -8,7 +8,7 @@ import {
   threadsMessage,
   typingUsers,
 } from '../../../server/outbound/threads.js';
-import { message, presence, recorder, room, type Sent, T0, T1, user } from './fixtures.js';
+import { message, presence, room, type Sent, T0, T1, told, user } from './fixtures.js';
 
 const alice = user('alice');
 const bob = user('bob', { displayName: '' });
@@ -184,9 +184,6 @@ describe('threadsEvents', () => {
     ],
   ];
   it.each(cases)('%s', async (_name, { given, want }) => {
-    const { emit, sent } = recorder();
-    const translate = threadsEvents(emit)[given.type];
-    if (translate !== 'ignored') await translate(given as never);
-    expect(sent).toEqual(want);
+    expect(await told((emit) => threadsEvents(emit), given)).toEqual(want);
   });
 });
