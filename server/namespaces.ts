@@ -167,29 +167,29 @@ export function mountDialect<C extends NamespaceContract, H>(
   const { auth } = dialect.contract;
   let bound: BoundNamespace<C> | undefined;
   if (auth.handshake.length > 0) handshake(nsp, deps, dialect, () => bound?.emitter);
-  const handlers = dialect.handlers(deps);
-  bound = dialect.register(
-    nsp,
-    dialect.rateLimited ? (withRateLimitNotice(handlers as object, dialect.rateLimited) as H) : handlers,
-    {
-      user: (socket, event) => {
-        const user = (socket.data as SessionData).user;
-        if (user) return user;
-        // Only the authentication event itself runs before a session exists; its handler opens the session and
-        // does not read `ctx.user`.
-        if (event === auth.event) return undefined as unknown as User;
-        throw unauthenticated(
-          auth.event ? `Not authenticated: emit ${auth.event} with your token first` : 'Not authenticated',
-        );
-      },
-      validateOutbound: deps.validateOutbound,
-      onError: (error, { event, socket }) =>
-        deps.log.error(
-          { err: error, event, nsp: nsp.name, user: (socket.data as SessionData).user?.id },
-          'handler failed',
-        ),
+  const inbound = dialect.handlers(deps);
+  // Every handler tells a rate-limit refusal the dialect's way (its notice, its wording).
+  const handlers = dialect.rateLimited
+    ? (withRateLimitNotice(inbound as object, dialect.rateLimited) as H)
+    : inbound;
+  bound = dialect.register(nsp, handlers, {
+    user: (socket, event) => {
+      const user = (socket.data as SessionData).user;
+      if (user) return user;
+      // Only the authentication event itself runs before a session exists; its handler opens the session and
+      // does not read `ctx.user`.
+      if (event === auth.event) return undefined as unknown as User;
+      throw unauthenticated(
+        auth.event ? `Not authenticated: emit ${auth.event} with your token first` : 'Not authenticated',
+      );
     },
-  );
+    validateOutbound: deps.validateOutbound,
+    onError: (error, { event, socket }) =>
+      deps.log.error(
+        { err: error, event, nsp: nsp.name, user: (socket.data as SessionData).user?.id },
+        'handler failed',
+      ),
+  });
   const stop = deps.chat.listen(
     translator(dialect.events(bound.emitter, deps), { nsp: nsp.name, log: deps.log, order: dialect.order }),
   );
