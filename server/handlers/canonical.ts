@@ -362,7 +362,7 @@ export function canonicalHandlers(deps: MountDeps) {
       const to = ctx.emit.toSocket(ctx.socket);
       // The first part goes out after the ack, so the client knows the stream id before it.
       const afterAck = () => new Promise<typeof turns>((resolve) => setImmediate(() => resolve(turns)));
-      void answers.run(streamId, ctx.socket, afterAck, {
+      const streaming = answers.run(streamId, ctx.socket, afterAck, {
         part: (delta, index) => to.emit('ai:chunk', { streamId, index, delta }),
         done: (content) => to.emit('ai:done', { streamId, content, stopped: false }),
         failed(error) {
@@ -380,6 +380,13 @@ export function canonicalHandlers(deps: MountDeps) {
           to.emit('ai:error', { streamId, code, message });
         },
       });
+      // Only a failure to tell the failure itself gets here (the ack has gone): it is the server's to log.
+      streaming.catch((error: unknown) =>
+        deps.log.error(
+          { err: error, event: 'ai:ask', nsp: ctx.socket.nsp.name },
+          'could not tell an AI answer',
+        ),
+      );
       return ok({ streamId });
     },
 
