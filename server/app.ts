@@ -8,7 +8,7 @@ import { Server } from 'socket.io';
 import { type AssistantConfig, createAssistant } from './ai/index.js';
 import { type Auth, type AuthEnv, authFromEnv } from './auth/index.js';
 import { Chat } from './core/chat.js';
-import { createDomain, type DomainOptions } from './domain/index.js';
+import { createDomain, type Domain, type DomainOptions } from './domain/index.js';
 import { createLogger, domainLogger, type Logger } from './log.js';
 import { mountNamespaces } from './namespaces.js';
 import { openStore, seedDemo } from './store/index.js';
@@ -72,6 +72,8 @@ export interface RunningServer {
   http: HttpServer;
   io: Server;
   chat: Chat;
+  /** The domain under the chat, for tests and tools that inspect state; adapters go through `chat`. */
+  domain: Domain;
   auth: Auth;
   store: KyselyStore;
   log: Logger;
@@ -90,14 +92,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     throw error;
   });
   if (options.demo !== false) await seedDemo(store);
-  const chat = new Chat(
-    createDomain(store, {
-      logger: domainLogger(log),
-      ...options.domain,
-      ...(cluster ? { connections: cluster.connections } : {}),
-    }),
-    domainLogger(log),
-  );
+  const domain = createDomain(store, {
+    logger: domainLogger(log),
+    ...options.domain,
+    ...(cluster ? { connections: cluster.connections } : {}),
+  });
+  const chat = new Chat(domain, domainLogger(log));
 
   const http = createServer();
   const cors = corsOptions(options.corsOrigins);
@@ -172,6 +172,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     http,
     io,
     chat,
+    domain,
     auth,
     store,
     log,

@@ -1,7 +1,8 @@
 /**
- * Every namespace the server serves. A dialect is its generated `register`, its handlers over the chat core,
- * the translation of chat events into its wire format, and (when the spec names a welcome event) what it says
- * to a socket once authenticated. How a namespace authenticates comes from its contract (`x-parley-auth`).
+ * Every namespace the server serves. A dialect is its generated `register`, its handlers over the chat core
+ * (inbound, `handlers/`), its table of chat events in its wire format (outbound, `outbound/`), which rooms a
+ * socket hears, how it tells a rate-limit refusal, and (when the spec names a welcome event) what it says to
+ * a socket once authenticated. How a namespace authenticates comes from its contract (`x-parley-auth`).
  */
 import type { Namespace, Server, Socket } from 'socket.io';
 import { canonicalContract } from '../generated/canonical/contract.gen.js';
@@ -18,22 +19,30 @@ import { workspaceContract } from '../generated/workspace/contract.gen.js';
 import { registerWorkspace } from '../generated/workspace/server.gen.js';
 import type { NamespaceContract } from '../runtime/contract.js';
 import { renderErrorTemplate, unauthenticated } from '../runtime/errors.js';
-import type { BindOptions, BoundNamespace, Emitter } from '../runtime/server.js';
+import type { BindOptions, BoundNamespace, Emitter, HandlerContext } from '../runtime/server.js';
 import type { Assistant } from './ai/index.js';
 import type { Chat } from './core/chat.js';
-import type { ChatEvent } from './core/events.js';
-import { canonicalEvents, canonicalHandlers, canonicalWelcome } from './handlers/canonical.js';
-import { chatterboxEvents, chatterboxHandlers, chatterboxWelcome } from './handlers/chatterbox.js';
-import { helpdeskEvents, helpdeskHandlers } from './handlers/helpdesk.js';
-import { messengerEvents, messengerHandlers } from './handlers/messenger.js';
-import { threadsEvents, threadsHandlers, threadsWelcome } from './handlers/threads.js';
-import { workspaceEvents, workspaceHandlers, workspaceWelcome } from './handlers/workspace.js';
+import { canonicalHandlers, canonicalWelcome } from './handlers/canonical.js';
+import { chatterboxHandlers, chatterboxWelcome } from './handlers/chatterbox.js';
+import { helpdeskHandlers } from './handlers/helpdesk.js';
+import { messengerHandlers } from './handlers/messenger.js';
+import { threadsHandlers } from './handlers/threads.js';
+import { workspaceHandlers, workspaceWelcome } from './handlers/workspace.js';
 import type { Logger } from './log.js';
+import { canonicalEvents, canonicalRateLimited } from './outbound/canonical.js';
+import { chatterboxEvents } from './outbound/chatterbox.js';
+import { helpdeskEvents } from './outbound/helpdesk.js';
+import { messengerEvents } from './outbound/messenger.js';
+import { threadsEvents, threadsRateLimited, threadsWelcome } from './outbound/threads.js';
+import { workspaceEvents, workspaceRateLimited } from './outbound/workspace.js';
+import { type RateLimitNotice, withRateLimitNotice } from './session/limits.js';
+import { type Translations, translator } from './session/translate.js';
 import type { User } from './store/types.js';
 import {
   authenticate,
   connectError,
   type HandshakeDeps,
+  type Hears,
   openSession,
   type SessionData,
   tokenFrom,
@@ -52,7 +61,14 @@ export interface Dialect<C extends NamespaceContract, H> {
   contract: C;
   register(nsp: Namespace, handlers: H, options?: BindOptions<User>): BoundNamespace<C>;
   handlers(deps: MountDeps): H;
-  events(emit: Emitter<C>, deps: MountDeps): (event: ChatEvent) => void;
+  /** Chat events in the dialect's wire format: one entry per event type. */
+  events(emit: Emitter<C>, deps: MountDeps): Translations;
+  /** `queued` when a translation looks something up (so that events keep their order). */
+  order: 'sync' | 'queued';
+  /** Which rooms a socket hears from the session on (the others it subscribes to with the dialect's events). */
+  hears: Hears;
+  /** The dialect's notice and wording for a rate-limit refusal; unset: the core's error as it is. */
+  rateLimited?: RateLimitNotice<HandlerContext<User, C>>;
   /**
    * The payload of the contract's `auth.welcome` event for this user, computed during the handshake (it may
    * read the store) and emitted as the connection opens, before anything else.
@@ -84,12 +100,17 @@ export function mountNamespaces(io: Server, deps: MountDeps, options: { root?: s
     register: registerMessenger,
     handlers: messengerHandlers,
     events: messengerEvents,
+    order: 'sync',
+    hears: 'member-rooms',
   });
   mount({
     contract: threadsContract,
     register: registerThreads,
     handlers: threadsHandlers,
     events: threadsEvents,
+    order: 'sync',
+    hears: 'subscriptions',
+    rateLimited: threadsRateLimited,
     welcome: threadsWelcome,
   });
   mount({
@@ -97,6 +118,8 @@ export function mountNamespaces(io: Server, deps: MountDeps, options: { root?: s
     register: registerChatterbox,
     handlers: chatterboxHandlers,
     events: chatterboxEvents,
+    order: 'sync',
+    hears: 'subscriptions',
     welcome: chatterboxWelcome,
   });
   mount({
@@ -104,12 +127,17 @@ export function mountNamespaces(io: Server, deps: MountDeps, options: { root?: s
     register: registerHelpdesk,
     handlers: helpdeskHandlers,
     events: helpdeskEvents,
+    order: 'sync',
+    hears: 'subscriptions',
   });
   mount({
     contract: workspaceContract,
     register: registerWorkspace,
     handlers: workspaceHandlers,
     events: workspaceEvents,
+    order: 'queued',
+    hears: 'subscriptions',
+    rateLimited: workspaceRateLimited,
     welcome: workspaceWelcome,
   });
   if (!rootTaken) {
@@ -118,6 +146,9 @@ export function mountNamespaces(io: Server, deps: MountDeps, options: { root?: s
       register: registerCanonical,
       handlers: canonicalHandlers,
       events: canonicalEvents,
+      order: 'queued',
+      hears: 'member-rooms',
+      rateLimited: canonicalRateLimited,
       welcome: canonicalWelcome,
     });
   }
@@ -136,7 +167,12 @@ export function mountDialect<C extends NamespaceContract, H>(
   const { auth } = dialect.contract;
   let bound: BoundNamespace<C> | undefined;
   if (auth.handshake.length > 0) handshake(nsp, deps, dialect, () => bound?.emitter);
-  bound = dialect.register(nsp, dialect.handlers(deps), {
+  const inbound = dialect.handlers(deps);
+  // Every handler tells a rate-limit refusal the dialect's way (its notice, its wording).
+  const handlers = dialect.rateLimited
+    ? (withRateLimitNotice(inbound as object, dialect.rateLimited) as H)
+    : inbound;
+  bound = dialect.register(nsp, handlers, {
     user: (socket, event) => {
       const user = (socket.data as SessionData).user;
       if (user) return user;
@@ -154,7 +190,9 @@ export function mountDialect<C extends NamespaceContract, H>(
         'handler failed',
       ),
   });
-  const stop = deps.chat.bus.add(dialect.events(bound.emitter, deps));
+  const stop = deps.chat.listen(
+    translator(dialect.events(bound.emitter, deps), { nsp: nsp.name, log: deps.log, order: dialect.order }),
+  );
   return {
     close() {
       stop();
@@ -178,7 +216,7 @@ function handshake<C extends NamespaceContract, H>(
   const welcomes = new WeakMap<Socket, unknown>();
   const admit = async (socket: Socket): Promise<void> => {
     const user = await authenticate(deps, tokenFrom(socket, auth.handshake));
-    await openSession(deps, socket, user);
+    await openSession(deps, socket, user, dialect.hears);
     if (!auth.welcome || !dialect.welcome) return;
     try {
       welcomes.set(socket, await dialect.welcome(user, deps));

@@ -153,9 +153,10 @@ export interface CanonicalServerListeners {
      * A command was refused by a rate limit.
      *
      * Emitted to the socket whose command was refused because its user sent too many of its kind, just before
-     * the command's `RATE_LIMITED` ack. Limits are per user and kind, as token buckets: messages (sends,
-     * edits, forwards) 10 at once then 2 a second, typing 10 at once then 2 a second, reactions 20 at once then
-     * 5 a second, questions to the assistant 20 at once then 5 a second, calls 5 at once, broadcasts 3 at once.
+     * the command's `RATE_LIMITED` ack. Limits are per user and kind, as token buckets shared by every
+     * namespace: messages (sends, edits, deletes, forwards) 10 at once then 2 a second, typing (start and
+     * stop) 10 at once then 2 a second, reactions 20 at once then 5 a second, questions to the assistant 20 at
+     * once then 5 a second, calls 5 at once, broadcasts 3 at once.
      */
     'rate_limit:exceeded': (payload: s.RateLimitExceededPayload) => void;
     /**

@@ -81,7 +81,8 @@ export interface ChatterboxHandlers<TUser = unknown> {
      * Only a participant of the conversation may send (`FORBIDDEN`, `NOT_FOUND`); every attachment must be a
      * file the sender uploaded (`NOT_FOUND`). The server stores the message and emits `new-message` to the
      * conversation's room, the sender's joined sockets included. The seed shows no acknowledgement: a
-     * failure is reported with `error`.
+     * failure is reported with `error`. Sends count against the user's message rate limit (10 at once, then
+     * 2 a second, shared with every namespace): a refused one is reported with `error`, code `RATE_LIMITED`.
      *
      * Emits `new-message` to room (conversationId).
      * Emits `error` to sender on failure.

@@ -283,7 +283,8 @@ export interface HelpdeskClient {
      * Requires `authenticate` and `chat.send_messages`; only a member of the channel may post (`FORBIDDEN`),
      * and `replyToId` must be a message of the same channel (`NOT_FOUND`). `messageType` defaults to `text`.
      * The server stores the message and emits `chat:new_message` to the channel's room, the sender's sockets
-     * in it included.
+     * in it included. Sends count against the user's message rate limit (10 at once, then 2 a second, shared
+     * with every namespace): a refused one is reported with `chat:error` (`too many messages: …`).
      */
     chatSendMessage(payload: s.ChatSendMessagePayloadInput): void;
     /**

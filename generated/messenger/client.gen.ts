@@ -127,7 +127,9 @@ export interface MessengerClient {
      * sender's own sockets included, as the seed's flow diagram shows) and acknowledges with the stored
      * message. A failed send stores nothing and acknowledges `{ success: false, message }`; the
      * message is `Unauthorized` when the conversation does not exist or the sender is not a participant.
-     * `fileUrl` and `fileName` describe an attachment for `image` and `file` messages.
+     * `fileUrl` and `fileName` describe an attachment for `image` and `file` messages. Sends, edits and
+     * deletes count against the user's message rate limit (10 at once, then 2 a second, shared with every
+     * namespace): a refused one acknowledges `{ success: false, message }` with `too many messages: …`.
      *
      * Resolves with the ack; rejects with `AckTimeoutError` when none arrives in time.
      */

@@ -23,7 +23,9 @@ export interface MessengerClientToServerEvents {
      * sender's own sockets included, as the seed's flow diagram shows) and acknowledges with the stored
      * message. A failed send stores nothing and acknowledges `{ success: false, message }`; the
      * message is `Unauthorized` when the conversation does not exist or the sender is not a participant.
-     * `fileUrl` and `fileName` describe an attachment for `image` and `file` messages.
+     * `fileUrl` and `fileName` describe an attachment for `image` and `file` messages. Sends, edits and
+     * deletes count against the user's message rate limit (10 at once, then 2 a second, shared with every
+     * namespace): a refused one acknowledges `{ success: false, message }` with `too many messages: …`.
      */
     send_message: (payload: s.SendMessagePayloadInput, ack: (payload: s.SendMessageAckPayload) => void) => void;
     /**

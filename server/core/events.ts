@@ -5,11 +5,10 @@
  */
 import type { Broadcast } from '../domain/broadcasts.js';
 import type { Call } from '../domain/calls.js';
-import type { Listeners } from '../domain/listeners.js';
 import type { PresenceState } from '../domain/presence.js';
 import type { ReactionCount } from '../domain/reactions.js';
 import type { RoomChanges } from '../domain/rooms.js';
-import type { Message, Room, User } from '../store/types.js';
+import type { Message, Reaction, Room, User } from '../store/types.js';
 
 /** A file announced to a room (through the upload API or a dialect's notice). */
 export interface FileNotice {
@@ -21,20 +20,24 @@ export interface FileNotice {
   uploadedAt: string;
 }
 
+/** What a reaction event carries: the message, who reacted, and the counts after the change. */
+export interface ReactionChange {
+  message: Message;
+  user: User;
+  emoji: string;
+  counts: ReactionCount[];
+}
+
 export type ChatEvent =
   /** `room`: the room it was sent to, so that no listener has to look it up. */
   | { type: 'message.created'; message: Message; sender: User; room: Room }
   | { type: 'message.edited'; message: Message; editor: User }
-  | { type: 'message.deleted'; message: Message; deleter: User }
+  /** `removedReactions`: the reactions removed with it (by a dialect where a deleted message has none). */
+  | { type: 'message.deleted'; message: Message; deleter: User; removedReactions: Reaction[] }
   /** Follows the `message.created` of the copy. */
   | { type: 'message.forwarded'; message: Message; original: Message; sender: User }
-  | {
-      type: 'reaction.added' | 'reaction.removed';
-      message: Message;
-      user: User;
-      emoji: string;
-      counts: ReactionCount[];
-    }
+  | ({ type: 'reaction.added' } & ReactionChange)
+  | ({ type: 'reaction.removed' } & ReactionChange)
   | { type: 'messages.read'; roomId: string; reader: User; messageIds: string[]; readAt: string }
   | { type: 'messages.read-up-to'; roomId: string; reader: User; messageId: string | null; readAt: string }
   | { type: 'typing.changed'; roomId: string; user: User; isTyping: boolean; typing: User[] }
@@ -56,5 +59,5 @@ export type ChatEvent =
 
 export type ChatEventType = ChatEvent['type'];
 
-/** The bus: `Listeners` from the domain, typed with these events. */
-export type ChatBus = Listeners<ChatEvent>;
+/** The event of one type. */
+export type ChatEventOf<K extends ChatEventType> = Extract<ChatEvent, { type: K }>;

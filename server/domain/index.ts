@@ -81,6 +81,7 @@ export * from './clock.js';
 export * from './connections.js';
 export * from './logger.js';
 export * from './messages.js';
+export * from './permissions.js';
 export * from './presence.js';
 export * from './ratelimit.js';
 export * from './reactions.js';

@@ -66,6 +66,17 @@ export class Reactions {
   }
 
   /** The counts on a message the user can see. */
+  /**
+   * Removes every reaction of a message (the caller has authorized it: its deletion, say) and resolves to
+   * those removed.
+   */
+  async clear(messageId: string): Promise<Reaction[]> {
+    const reactions = await this.store.listReactions(messageId);
+    for (const reaction of reactions)
+      await this.store.removeReaction(messageId, reaction.userId, reaction.emoji);
+    return reactions;
+  }
+
   async counts(userId: string, messageId: string): Promise<ReactionCount[]> {
     const message = await requireMessage(this.store, messageId);
     await requireReadable(this.store, userId, message.roomId, 'see reactions in');

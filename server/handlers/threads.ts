@@ -1,23 +1,20 @@
 /**
- * The `/threads` dialect (seed 000) over the shared chat core: its event names and wire shapes, nothing else.
- * Threads are rooms. Unlike `/messenger`, a socket hears a thread only after subscribing to it with
- * `thread:join` (or `thread:join_bulk`): the subscription is the Socket.IO room `thread:<threadId>` (the spec's
- * name), separate from the `room:<id>` rooms every socket is put in at the handshake. Joining and leaving are
- * announced per user: when their first socket subscribes and when their last one unsubscribes or disconnects.
+ * The `/threads` dialect (seed 000), inbound: its events over the chat core, in its words. Threads are rooms.
+ * A socket hears a thread only after subscribing to it with `thread:join` (or `thread:join_bulk`): the
+ * subscription is the Socket.IO room `thread:<threadId>` (the spec's name). Joining and leaving are announced
+ * per user: when their first socket subscribes and when their last one unsubscribes or disconnects. What goes
+ * out is `outbound/threads.ts`.
  */
-import type { Namespace, Socket } from 'socket.io';
-import type { ThreadsContract } from '../../generated/threads/contract.gen.js';
+import type { Socket } from 'socket.io';
 import type * as wire from '../../generated/threads/schemas.gen.js';
 import type { ThreadsContext, ThreadsHandlers } from '../../generated/threads/server.gen.js';
-import { forbidden, isParleyError, notFound, ParleyError } from '../../runtime/errors.js';
-import type { Emitter } from '../../runtime/server.js';
+import { forbidden, isParleyError, notFound } from '../../runtime/errors.js';
 import type { Chat } from '../core/chat.js';
-import type { ChatEvent } from '../core/events.js';
-import { requireMember } from '../domain/access.js';
-import type { RoomChanges } from '../domain/rooms.js';
 import type { Logger } from '../log.js';
+import { isThreadKey, THREAD_PREFIX, threadKey, threadsMessage } from '../outbound/threads.js';
+import { keyedQueue } from '../session/queue.js';
+import { roomsOfTabs } from '../session/tabs.js';
 import type { Message, PresenceStatus, Room, User } from '../store/types.js';
-import { userKey } from '../transport/rooms.js';
 
 export interface ThreadsDeps {
   chat: Chat;
@@ -26,48 +23,15 @@ export interface ThreadsDeps {
 
 type Context = ThreadsContext<User>;
 
-/** The Socket.IO room of a thread's subscribed sockets (the spec's `thread:<threadId>`). */
-export const threadKey = (threadId: string) => `${THREAD_PREFIX}${threadId}`;
-const THREAD_PREFIX = 'thread:';
-
-/** What a deleted message's content becomes (the seed removes messages; the store keeps a placeholder). */
-const DELETED_TEXT = 'This message was deleted';
-
-/** The rate-limit class of each rate-limited event (`server/domain/ratelimit.ts`). */
-const RATE_CLASS = {
-  'message:send': 'message',
-  'message:edit': 'message',
-  'message:delete': 'message',
-  'typing:start': 'typing',
-  'typing:stop': 'typing',
-} as const;
-
 export function threadsHandlers({ chat, log }: ThreadsDeps) {
   /** Joins and leaves of one user run one at a time, so "first socket" and "last socket" are decided once. */
-  const serial = perKeyQueue();
+  const perUser = keyedQueue();
   /** Sockets whose disconnect is watched (those that subscribed to a thread). */
   const watched = new WeakSet<Socket>();
 
-  /** Takes a token for the event, or tells the socket (`rate_limit`) and fails with `RATE_LIMITED`. */
-  const limit = (event: keyof typeof RATE_CLASS, { user, socket, emit }: Context): void => {
-    const result = chat.domain.rateLimiter.take(user.id, RATE_CLASS[event]);
-    if (result.allowed) return;
-    emit.toSocket(socket).emit('rate_limit', {
-      event,
-      limit: result.limit,
-      remaining: result.remaining,
-      reset: chat.domain.clock.now() + result.resetMs,
-    });
-    throw new ParleyError(
-      'RATE_LIMITED',
-      `Too many ${event} events: at most ${result.limit} at once; retry in ${result.retryAfterMs} ms`,
-      { details: result },
-    );
-  };
-
   /** The thread, or `NOT_FOUND` in this dialect's words. */
   const thread = async (threadId: string): Promise<Room> => {
-    const room = await chat.domain.store.getRoom(threadId);
+    const room = await chat.room(threadId);
     if (!room) throw notFound(`Thread ${threadId} does not exist`);
     return room;
   };
@@ -78,7 +42,7 @@ export function threadsHandlers({ chat, log }: ThreadsDeps) {
     messageId: string,
     action: 'edit' | 'delete',
   ): Promise<Message> => {
-    const message = await chat.domain.store.getMessage(messageId);
+    const [message] = await chat.messagesById([messageId]);
     if (!message || message.deletedAt !== null) throw notFound(`Message ${messageId} does not exist`);
     if (message.senderId !== userId) throw forbidden(`Only the author may ${action} a message`);
     return message;
@@ -92,27 +56,26 @@ export function threadsHandlers({ chat, log }: ThreadsDeps) {
   const subscribe = async ({ user, socket }: Context, threadIds: readonly string[]): Promise<void> => {
     const ids = [...new Set(threadIds)];
     for (const id of ids) await thread(id);
-    const results = await chat.domain.rooms.joinMany(user.id, ids);
-    await serial(user.id, async () => {
-      const before = await subscriptionsOf(socket.nsp, user.id);
+    const results = await chat.joinRooms(user.id, ids, 'none');
+    await perUser(user.id, async () => {
+      const before = await roomsOfTabs(socket.nsp, user.id, isThreadKey);
       // A socket that went away meanwhile joins nothing (its rooms would never be cleaned up).
       if (!socket.connected) return;
       watchDisconnect(socket, user);
       await socket.join(ids.map(threadKey));
       for (const { room, joined } of results) {
-        if (before.has(threadKey(room.id))) continue;
-        chat.bus.emit({ type: 'room.joined', room, user, newMember: joined, at: now() });
+        if (!before.has(threadKey(room.id))) await chat.announceJoined(user.id, room, joined);
       }
     });
   };
 
   /** Unsubscribes the socket (membership stays); the user's last socket leaving a thread is announced. */
   const unsubscribe = async ({ user, socket }: Context, keys: readonly string[]): Promise<void> => {
-    await serial(user.id, async () => {
+    await perUser(user.id, async () => {
       const left = keys.filter((key) => socket.rooms.has(key));
       if (left.length === 0) return;
       await Promise.all(left.map((key) => socket.leave(key)));
-      const still = await subscriptionsOf(socket.nsp, user.id);
+      const still = await roomsOfTabs(socket.nsp, user.id, isThreadKey);
       for (const key of left) {
         if (still.has(key)) continue;
         try {
@@ -134,12 +97,12 @@ export function threadsHandlers({ chat, log }: ThreadsDeps) {
       // Read now: the socket leaves its rooms right after this listener.
       const keys = [...socket.rooms].filter(isThreadKey);
       if (keys.length === 0) return;
-      serial(user.id, async () => {
-        const still = await subscriptionsOf(socket.nsp, user.id, socket.id);
+      perUser(user.id, async () => {
+        const still = await roomsOfTabs(socket.nsp, user.id, isThreadKey, socket.id);
         for (const key of keys) {
           if (still.has(key)) continue;
-          const room = await chat.domain.store.getRoom(key.slice(THREAD_PREFIX.length));
-          if (room) chat.bus.emit({ type: 'room.left', room, user, reason: 'disconnect', at: now() });
+          const room = await chat.room(key.slice(THREAD_PREFIX.length));
+          if (room) await chat.announceLeft(user.id, room, 'disconnect');
         }
       }).catch((error: unknown) =>
         log.error({ err: error, user: user.id, nsp: socket.nsp.name }, 'could not announce thread leaves'),
@@ -149,7 +112,6 @@ export function threadsHandlers({ chat, log }: ThreadsDeps) {
 
   return {
     async 'message:send'({ threadId, content, attachments }, ctx) {
-      limit('message:send', ctx);
       await thread(threadId);
       const { message } = await chat.sendMessage(ctx.user.id, {
         roomId: threadId,
@@ -159,26 +121,21 @@ export function threadsHandlers({ chat, log }: ThreadsDeps) {
       return { ok: true as const, message: threadsMessage(message) };
     },
     async 'message:edit'({ messageId, content }, ctx) {
-      limit('message:edit', ctx);
       await ownMessage(ctx.user.id, messageId, 'edit');
       await chat.editMessage(ctx.user.id, messageId, content);
     },
     async 'message:delete'({ messageId }, ctx) {
-      limit('message:delete', ctx);
       await ownMessage(ctx.user.id, messageId, 'delete');
-      await chat.deleteMessage(ctx.user.id, messageId, DELETED_TEXT);
+      await chat.deleteMessage(ctx.user.id, messageId);
     },
     async 'typing:start'({ threadId }, ctx) {
-      limit('typing:start', ctx);
       await thread(threadId);
       // The chat core turns every typing change (this one, the expiry, a disconnect) into `typing.changed`.
-      await chat.domain.typing.start(ctx.user.id, threadId, ctx.socket.id);
+      await chat.startTyping(ctx.user.id, threadId, ctx.socket.id);
     },
     async 'typing:stop'({ threadId }, ctx) {
-      limit('typing:stop', ctx);
       await thread(threadId);
-      await requireMember(chat.domain.store, ctx.user.id, threadId, 'type');
-      chat.domain.typing.stop(ctx.user.id, threadId);
+      await chat.stopTyping(ctx.user.id, threadId);
     },
     async 'presence:update'({ status }, { user }) {
       await chat.setStatus(user.id, { status: STATUS_FROM_WIRE[status] });
@@ -198,157 +155,8 @@ export function threadsHandlers({ chat, log }: ThreadsDeps) {
   } satisfies ThreadsHandlers<User>;
 }
 
-/** Tells `/threads` clients what happened anywhere in the chat, in this dialect's words. */
-export function threadsEvents(emit: Emitter<ThreadsContract>) {
-  return (event: ChatEvent): void => {
-    switch (event.type) {
-      case 'message.created':
-        // Content is 1 to 5000 characters on this dialect's wire: an attachment-only message from another
-        // dialect cannot be told here.
-        if (event.message.content.length === 0) return;
-        emit.to(threadKey(event.message.roomId)).emit('message:new', threadsMessage(event.message));
-        return;
-      case 'message.edited':
-        emit.to(threadKey(event.message.roomId)).emit('message:update', {
-          messageId: event.message.id,
-          content: event.message.content,
-          editedAt: event.message.editedAt ?? event.message.createdAt,
-          threadId: event.message.roomId,
-        });
-        return;
-      case 'message.deleted':
-        // A bare id names no thread: every socket of the namespace gets it.
-        emit.emit('message:delete', event.message.id);
-        return;
-      case 'typing.changed': {
-        const users = event.typing.map((u) => ({ id: u.id, name: nameOf(u), isTyping: true }));
-        if (!event.isTyping) users.push({ id: event.user.id, name: nameOf(event.user), isTyping: false });
-        emit
-          .to(threadKey(event.roomId))
-          .except(userKey(event.user.id))
-          .emit('typing:update', { threadId: event.roomId, users });
-        return;
-      }
-      case 'presence.online':
-        emit.emit('presence:update', [{ userId: event.user.id, status: 'ONLINE' }]);
-        return;
-      case 'presence.offline':
-        emit.emit('presence:update', [
-          { userId: event.user.id, status: 'OFFLINE', lastSeen: event.lastSeen },
-        ]);
-        return;
-      case 'presence.status':
-        emit.emit('presence:update', [{ userId: event.user.id, status: STATUS_TO_WIRE[event.state.status] }]);
-        return;
-      case 'room.joined':
-        emit.to(threadKey(event.room.id)).emit('thread:update', {
-          threadId: event.room.id,
-          type: 'participant_joined',
-          data: { userId: event.user.id, name: nameOf(event.user) },
-        });
-        return;
-      case 'room.left':
-        emit.to(threadKey(event.room.id)).emit('thread:update', {
-          threadId: event.room.id,
-          type: 'participant_left',
-          data: { userId: event.user.id, name: nameOf(event.user) },
-        });
-        return;
-      case 'room.updated': {
-        const data = threadChanges(event.changes);
-        if (Object.keys(data).length === 0) return;
-        emit.to(threadKey(event.room.id)).emit('thread:update', {
-          threadId: event.room.id,
-          type: 'thread_updated',
-          data,
-        });
-        return;
-      }
-    }
-  };
-}
-
-/**
- * The presence snapshot a socket should get on connecting (every online user and their status). Ready for the
- * namespace's `welcome`; the spec's `x-parley-auth` for `/threads` does not name a welcome event yet.
- */
-export async function threadsWelcome(
-  _user: User,
-  { chat }: { chat: Chat },
-): Promise<wire.PresenceUpdateBroadcastPayloadInput> {
-  return (await chat.domain.presence.onlineUsers()).map((state) => ({
-    userId: state.userId,
-    status: STATUS_TO_WIRE[state.status],
-  }));
-}
-
-function threadsMessage(message: Message): wire.ThreadsMessageInput {
-  // Only attachments with a URL can be told in this dialect (an upload of this server has no public URL yet).
-  const attachments = (message.metadata?.attachments ?? []).flatMap((a) =>
-    a.url ? [{ type: a.type || (a.mimeType?.startsWith('image/') ? 'image' : 'file'), url: a.url }] : [],
-  );
-  return {
-    id: message.id,
-    threadId: message.roomId,
-    content: message.content,
-    userId: message.senderId,
-    createdAt: message.createdAt,
-    ...(attachments.length > 0 ? { attachments } : {}),
-  };
-}
-
-/** A thread's changed fields, as the seed would name them (its threads have a `title`). */
-function threadChanges(changes: RoomChanges): Record<string, string | null> {
-  return {
-    ...(changes.name !== undefined ? { title: changes.name } : {}),
-    ...(changes.description !== undefined ? { description: changes.description } : {}),
-    ...(changes.topic !== undefined ? { topic: changes.topic } : {}),
-  };
-}
-
 const STATUS_FROM_WIRE: Record<wire.ThreadsPresenceStatus, PresenceStatus> = {
   ONLINE: 'online',
   AWAY: 'away',
   OFFLINE: 'offline',
 };
-
-/** The seed has no `busy`: a busy user (set through another dialect) is away here. */
-const STATUS_TO_WIRE: Record<PresenceStatus, wire.ThreadsPresenceStatus> = {
-  online: 'ONLINE',
-  away: 'AWAY',
-  busy: 'AWAY',
-  offline: 'OFFLINE',
-};
-
-const nameOf = (user: User) => user.displayName || user.username;
-
-const isThreadKey = (room: string) => room.startsWith(THREAD_PREFIX);
-
-const now = () => new Date().toISOString();
-
-/** The threads any socket of the user (but `except`) is subscribed to, on every server of the namespace. */
-async function subscriptionsOf(nsp: Namespace, userId: string, except?: string): Promise<Set<string>> {
-  const keys = new Set<string>();
-  for (const socket of await nsp.in(userKey(userId)).fetchSockets()) {
-    if (socket.id === except) continue;
-    for (const room of socket.rooms) if (isThreadKey(room)) keys.add(room);
-  }
-  return keys;
-}
-
-/** Runs each `work` of a key after the previous one of the same key has settled. */
-function perKeyQueue() {
-  const tails = new Map<string, Promise<void>>();
-  return <T>(key: string, work: () => Promise<T>): Promise<T> => {
-    const run = (tails.get(key) ?? Promise.resolve()).then(work);
-    const tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    tails.set(key, tail);
-    void tail.then(() => {
-      if (tails.get(key) === tail) tails.delete(key);
-    });
-    return run;
-  };
-}

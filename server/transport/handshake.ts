@@ -52,8 +52,7 @@ export async function authenticate(deps: HandshakeDeps, token: string | undefine
   if (!token) throw connectError('UNAUTHENTICATED', 'Authentication error: no token; send it as auth.token');
   try {
     const { userId } = await deps.auth.verifyToken(token);
-    if (deps.createUnknownUsers) return (await deps.chat.domain.users.ensure(userId)).user;
-    return await deps.chat.domain.users.get(userId);
+    return await deps.chat.signIn(userId, { create: deps.createUnknownUsers });
   } catch (error) {
     if (isParleyError(error)) {
       const code = error.code === 'NOT_FOUND' ? 'UNAUTHENTICATED' : error.code;
@@ -63,11 +62,22 @@ export async function authenticate(deps: HandshakeDeps, token: string | undefine
   }
 }
 
-/** Open the session of an authenticated socket: presence, its rooms, and the close that ends both. */
-export async function openSession(deps: HandshakeDeps, socket: Socket, user: User): Promise<void> {
+/**
+ * Which rooms a socket hears from the session on: every room its user is a member of (`member-rooms`), or only
+ * those it subscribes to with the dialect's own events (`subscriptions`). Every socket is in its user's room.
+ */
+export type Hears = 'member-rooms' | 'subscriptions';
+
+/** Open the session of an authenticated socket: presence, the rooms it hears, and the close that ends both. */
+export async function openSession(
+  deps: HandshakeDeps,
+  socket: Socket,
+  user: User,
+  hears: Hears,
+): Promise<void> {
   (socket.data as SessionData).user = user;
   const { roomIds } = await deps.chat.connect(user.id, socket.id);
-  await socket.join([userKey(user.id), ...roomIds.map(roomKey)]);
+  await socket.join([userKey(user.id), ...(hears === 'member-rooms' ? roomIds.map(roomKey) : [])]);
   socket.once('disconnect', () => {
     deps.chat.disconnect(user.id, socket.id).catch((error: unknown) => {
       deps.log.error({ err: error, user: user.id, nsp: socket.nsp.name }, 'session close failed');

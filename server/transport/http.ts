@@ -14,7 +14,7 @@ export interface HttpDeps {
 /** Messages per second over the last minute, from the chat's own events. */
 export function messageRate(chat: Chat): { perSecond(): number; close(): void } {
   const stamps: number[] = [];
-  const close = chat.bus.add((event) => {
+  const close = chat.listen((event) => {
     if (event.type === 'message.created') stamps.push(Date.now());
   });
   return {
@@ -38,7 +38,7 @@ export function httpRoutes(deps: HttpDeps, rate: { perSecond(): number }) {
       const namespaces = Object.fromEntries(
         [...deps.io._nsps.entries()].map(([name, nsp]) => [name, { connections: nsp.sockets.size }]),
       );
-      deps.chat.domain.presence.onlineUsers().then(
+      deps.chat.onlineUsers().then(
         (online) =>
           json(res, 200, {
             connections: deps.io.engine.clientsCount,

@@ -18,9 +18,9 @@ import { pipeline } from 'node:stream/promises';
 import { type ErrorCode, isParleyError, ParleyError } from '../../runtime/errors.js';
 import type { TokenVerifier } from '../auth/index.js';
 import type { Chat } from '../core/chat.js';
-import { requireMember } from '../domain/access.js';
-import { attachmentOf, type Place, requirePlace, WorkspaceView } from '../handlers/workspace.js';
+import { requirePlace } from '../handlers/workspace.js';
 import type { Logger } from '../log.js';
+import { attachmentOf, type Place, WorkspaceView } from '../outbound/workspace.js';
 import type { Message, User } from '../store/types.js';
 import { json } from './http.js';
 import { receiveUpload, UploadRefused } from './upload.js';
@@ -104,10 +104,10 @@ export function restRoutes(deps: RestDeps): (req: IncomingMessage, res: ServerRe
       async serve({ req, res, user, url }) {
         // `?roomId=`: the file is announced to that room (`file.uploaded`); membership is checked before upload.
         const roomId = url.searchParams.get('roomId');
-        if (roomId) await requireMember(chat.domain.store, user.id, roomId, 'upload a file into');
+        if (roomId) await chat.requireMember(user.id, roomId, 'upload a file into');
         const file = await receiveUpload(req, { dir: uploadDir, maxBytes });
         try {
-          const upload = await chat.domain.uploads.register(user.id, {
+          const upload = await chat.registerUpload(user.id, {
             filename: file.originalName,
             mimeType: file.mimeType,
             size: file.size,
@@ -133,7 +133,7 @@ export function restRoutes(deps: RestDeps): (req: IncomingMessage, res: ServerRe
       method: 'GET',
       path: /^\/api\/uploads\/([^/]+)$/,
       async serve({ url, user, res, id }) {
-        const upload = await chat.domain.store.getUpload(id);
+        const upload = await chat.upload(id);
         if (!upload) throw new ParleyError('NOT_FOUND', `upload ${id} does not exist`);
         const messageId = url.searchParams.get('messageId');
         if (upload.ownerId !== user.id && !(messageId && (await attachedFor(chat, user, id, messageId)))) {
@@ -165,8 +165,7 @@ export function restRoutes(deps: RestDeps): (req: IncomingMessage, res: ServerRe
     if (!token) throw new ParleyError('UNAUTHENTICATED', 'send the token as "Authorization: Bearer <token>"');
     const { userId } = await deps.auth.verifyToken(token);
     try {
-      if (deps.createUnknownUsers) return (await chat.domain.users.ensure(userId)).user;
-      return await chat.domain.users.get(userId);
+      return await chat.signIn(userId, { create: deps.createUnknownUsers });
     } catch (error) {
       if (isParleyError(error) && error.code === 'NOT_FOUND')
         throw new ParleyError('UNAUTHENTICATED', `the token names user ${userId}, who does not exist`);
@@ -222,7 +221,7 @@ async function livePage(
   const newestFirst: Message[] = [];
   let before: number | undefined;
   for (;;) {
-    const chunk = await chat.domain.messages.history(userId, roomId, { before, limit: MAX_PAGE_SIZE });
+    const chunk = await chat.history(userId, roomId, { before, limit: MAX_PAGE_SIZE });
     for (const message of chunk.messages.toReversed())
       if (message.deletedAt === null) newestFirst.push(message);
     const oldest = chunk.messages[0];
@@ -237,11 +236,10 @@ async function livePage(
 
 /** Whether `uploadId` is attached to `messageId`, a live message of a room `user` is a member of. */
 async function attachedFor(chat: Chat, user: User, uploadId: string, messageId: string): Promise<boolean> {
-  const { store } = chat.domain;
-  const message = await store.getMessage(messageId);
+  const [message] = await chat.messagesById([messageId]);
   if (!message || message.deletedAt !== null) return false;
   if (!(message.metadata?.attachments ?? []).some((a) => a.uploadId === uploadId)) return false;
-  return (await store.getMembership(message.roomId, user.id)) !== undefined;
+  return (await chat.membership(message.roomId, user.id)) !== undefined;
 }
 
 function integerParam(url: URL, name: string, min: number, max: number, fallback: number): number {

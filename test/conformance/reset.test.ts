@@ -66,19 +66,19 @@ describe('the reset hook', () => {
   });
 
   it('closes every socket, forgets what is in memory, and loads exactly the fixture', async () => {
-    const { chat, store, auth } = t.server;
+    const { domain, store, auth } = t.server;
     const alice = await connectAs(t, '/messenger', 'alice');
     const closed = new Promise<string>((resolve) => alice.once('disconnect', resolve));
-    await chat.domain.typing.start('alice', 'general', alice.id);
-    while (chat.domain.rateLimiter.take('alice', 'message').allowed);
-    expect(await chat.domain.presence.isOnline('alice')).toBe(true);
+    await domain.typing.start('alice', 'general', alice.id);
+    while (domain.rateLimiter.take('alice', 'message').allowed);
+    expect(await domain.presence.isOnline('alice')).toBe(true);
 
     const answer = await resetServer(t.server.url, TEST_SECRET, FIXTURE, 5000);
 
     expect(await closed).toBe('io server disconnect');
-    expect(await chat.domain.presence.onlineUsers()).toEqual([]);
-    expect(chat.domain.typing.typingIn('general')).toEqual([]);
-    expect(chat.domain.rateLimiter.take('alice', 'message')).toMatchObject({ allowed: true, remaining: 9 });
+    expect(await domain.presence.onlineUsers()).toEqual([]);
+    expect(domain.typing.typingIn('general')).toEqual([]);
+    expect(domain.rateLimiter.take('alice', 'message')).toMatchObject({ allowed: true, remaining: 9 });
     expect(await store.getUser('alice')).toBeUndefined();
     expect(await store.getRoom('general')).toBeUndefined();
     expect((await store.getUser('u1'))?.avatar).toBe('https://example.com/ann.png');

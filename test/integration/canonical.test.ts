@@ -132,14 +132,14 @@ describe('/: handshake and session', () => {
       role: 'member',
     });
     expect(rooms.get('alice-bob')).toMatchObject({ room: { kind: 'direct', private: true } });
-    const unread = await t.server.chat.domain.receipts.unreadCounts('alice');
+    const unread = await t.server.domain.receipts.unreadCounts('alice');
     for (const entry of payload.rooms) expect(entry.unreadCount).toBe(unread[entry.room.id] ?? 0);
     expect(Math.abs(Date.parse(payload.serverTime) - Date.now())).toBeLessThan(60_000);
   });
 
   it('refuses the connection with INTERNAL when the welcome cannot be built, and leaves the user offline', async () => {
-    await t.server.chat.domain.users.ensure('grace');
-    const receipts = t.server.chat.domain.receipts;
+    await t.server.domain.users.ensure('grace');
+    const receipts = t.server.domain.receipts;
     const spy = vi.spyOn(receipts, 'unreadCounts').mockRejectedValueOnce(new Error('disk on fire'));
     try {
       const error = await connected(await socketAs(t, '/', 'grace')).then(
@@ -150,7 +150,7 @@ describe('/: handshake and session', () => {
         code: 'INTERNAL',
         message: 'The server could not open the session; try again',
       });
-      expect(await t.server.chat.domain.presence.isOnline('grace')).toBe(false);
+      expect(await t.server.domain.presence.isOnline('grace')).toBe(false);
     } finally {
       spy.mockRestore();
     }
@@ -275,9 +275,7 @@ describe('/: rooms', () => {
     expect((await atBob.after()).map((e) => e.user.id).sort()).toEqual(['alice', 'bob']);
     expect((await atAlice.after()).map((e) => e.user.id).sort()).toEqual(['alice', 'bob']);
     expect(await atCarol.after()).toEqual([]);
-    const owner = (await t.server.chat.domain.rooms.members('alice', room.id)).find(
-      (m) => m.user.id === 'alice',
-    );
+    const owner = (await t.server.domain.rooms.members('alice', room.id)).find((m) => m.user.id === 'alice');
     expect(owner?.membership.role).toBe('owner');
 
     // Bob's sockets were subscribed: a message reaches both of his tabs and not carol.
@@ -340,7 +338,7 @@ describe('/: rooms', () => {
   it('refuses to join a private room or a missing one', async () => {
     failure(await carol.roomJoin({ roomId: 'alice-bob' }), 'FORBIDDEN');
     failure(await carol.roomJoin({ roomId: 'no-such-room' }), 'NOT_FOUND');
-    const members = await t.server.chat.domain.rooms.members('alice', 'alice-bob');
+    const members = await t.server.domain.rooms.members('alice', 'alice-bob');
     expect(members.map((m) => m.user.id).sort()).toEqual(['alice', 'bob']);
   });
 
@@ -353,7 +351,7 @@ describe('/: rooms', () => {
     ]);
     const other = await openChannel(alice);
     failure(await carol.roomJoinMany({ roomIds: [other.id, 'alice-bob'] }), 'FORBIDDEN');
-    expect(await t.server.chat.domain.store.getMembership(other.id, 'carol')).toBeUndefined();
+    expect(await t.server.domain.store.getMembership(other.id, 'carol')).toBeUndefined();
   });
 
   it('leaves a room: members are told, the leaver hears nothing more; a direct conversation cannot be left', async () => {
@@ -371,7 +369,7 @@ describe('/: rooms', () => {
   });
 
   it('leaves every room but direct conversations', async () => {
-    await t.server.chat.domain.users.ensure('dave');
+    await t.server.domain.users.ensure('dave');
     const dave = await client('dave');
     const [one, two] = [await openChannel(carol), await openChannel(carol)];
     okData(await dave.roomJoinMany({ roomIds: [one!.id, two!.id] }));
@@ -395,7 +393,7 @@ describe('/: rooms', () => {
     const { rooms } = okData(await bob.roomList());
     const ids = rooms.map((r) => r.room.id);
     expect(ids).toEqual(expect.arrayContaining(['general', 'alice-bob']));
-    const unread = await t.server.chat.domain.receipts.unreadCounts('bob');
+    const unread = await t.server.domain.receipts.unreadCounts('bob');
     for (const entry of rooms) expect(entry.unreadCount).toBe(unread[entry.room.id] ?? 0);
   });
 });
@@ -433,7 +431,7 @@ describe('/: messages', () => {
       editedAt: null,
       deletedAt: null,
     });
-    expect((await t.server.chat.domain.messages.get('alice', message.id)).content).toBe(content);
+    expect((await t.server.domain.messages.get('alice', message.id)).content).toBe(content);
     expect(await atBob).toEqual({ roomId: 'alice-bob', message });
     expect(await atTab).toEqual({ roomId: 'alice-bob', message });
     expect(await atCarol.after()).toEqual([]);
@@ -441,7 +439,7 @@ describe('/: messages', () => {
 
   it('makes a retried send idempotent: one stored message, one announcement, the same message acked', async () => {
     const clientMessageId = `cm-${uniqueName('retry')}`;
-    const before = await t.server.chat.domain.messages.history('alice', 'alice-bob', { limit: 100 });
+    const before = await t.server.domain.messages.history('alice', 'alice-bob', { limit: 100 });
     const announced = gather(bob, 'message:created', (e) => e.message.clientMessageId === clientMessageId);
     const first = okData(await alice.messageSend({ roomId: 'alice-bob', content: 'once', clientMessageId }));
     const second = okData(await alice.messageSend({ roomId: 'alice-bob', content: 'once', clientMessageId }));
@@ -450,7 +448,7 @@ describe('/: messages', () => {
     expect(second.message).toEqual(first.message);
     await until(() => announced.got.length >= 1, 'the announcement');
     expect(await announced.after()).toHaveLength(1);
-    const after = await t.server.chat.domain.messages.history('alice', 'alice-bob', { limit: 100 });
+    const after = await t.server.domain.messages.history('alice', 'alice-bob', { limit: 100 });
     expect(after.messages.length).toBe(Math.min(100, before.messages.length + 1));
     expect(after.messages.filter((m) => m.clientMessageId === clientMessageId)).toHaveLength(1);
     // The same key for another room is a conflict, not a silent success.
@@ -458,11 +456,11 @@ describe('/: messages', () => {
   });
 
   it('refuses a non-member and stores nothing', async () => {
-    const before = await t.server.chat.domain.messages.history('alice', 'alice-bob', { limit: 1 });
+    const before = await t.server.domain.messages.history('alice', 'alice-bob', { limit: 1 });
     const quiet = gather(bob, 'message:created', (e) => e.message.content === 'sneaky');
     failure(await carol.messageSend({ roomId: 'alice-bob', content: 'sneaky' }), 'FORBIDDEN');
     expect(await quiet.after()).toEqual([]);
-    const after = await t.server.chat.domain.messages.history('alice', 'alice-bob', { limit: 1 });
+    const after = await t.server.domain.messages.history('alice', 'alice-bob', { limit: 1 });
     expect(after.messages[0]?.id).toBe(before.messages[0]?.id);
   });
 
@@ -487,13 +485,13 @@ describe('/: messages', () => {
   });
 
   it('attaches uploads of the sender, replies within the room, and refuses others', async () => {
-    const upload = await t.server.chat.domain.uploads.register('alice', {
+    const upload = await t.server.domain.uploads.register('alice', {
       filename: 'server.log',
       mimeType: 'text/plain',
       size: 20480,
       path: 'test/server.log',
     });
-    const [parent] = (await t.server.chat.domain.messages.history('alice', 'general', { limit: 1 })).messages;
+    const [parent] = (await t.server.domain.messages.history('alice', 'general', { limit: 1 })).messages;
     const { message } = okData(
       await alice.messageSend({
         roomId: 'general',
@@ -537,7 +535,7 @@ describe('/: messages', () => {
     expect(edited.editedAt).not.toBeNull();
     expect(edited.changeSeq).toBeGreaterThan(message.changeSeq);
     expect(await atBob).toEqual({ roomId: 'alice-bob', message: edited });
-    expect((await t.server.chat.domain.messages.get('bob', message.id)).content).toBe('fixed');
+    expect((await t.server.domain.messages.get('bob', message.id)).content).toBe('fixed');
   });
 
   it('lets the sender or a room admin delete (soft), and nobody else', async () => {
@@ -555,7 +553,7 @@ describe('/: messages', () => {
       deletedBy: expect.objectContaining({ id: 'carol' }),
     });
     await atBob;
-    const stored = await t.server.chat.domain.messages.get('alice', message.id);
+    const stored = await t.server.domain.messages.get('alice', message.id);
     expect(stored.deletedAt).not.toBeNull();
   });
 
@@ -712,7 +710,7 @@ describe('/: reactions, receipts, typing', () => {
     expect(receipt.roomId).toBe('alice-bob');
     expect('messageIds' in receipt).toBe(false);
     await tab;
-    expect((await t.server.chat.domain.receipts.unreadCounts('bob'))['alice-bob']).toBe(0);
+    expect((await t.server.domain.receipts.unreadCounts('bob'))['alice-bob']).toBe(0);
 
     failure(await carol.receiptMarkRead({ roomId: 'alice-bob' }), 'FORBIDDEN');
     const raw = (await emitAck(bob.socket, 'receipt:mark_read', {
@@ -780,7 +778,7 @@ describe('/: presence, files, broadcasts', () => {
   });
 
   it('answers who is online with connection counts, and announces first and last connections only', async () => {
-    await t.server.chat.domain.users.ensure('erin');
+    await t.server.domain.users.ensure('erin');
     const online = waitFor(carol, 'presence:updated', (e) => e.userId === 'erin' && e.status === 'online');
     const erin1 = await connectAs(t, '/', 'erin');
     expect(await online).toMatchObject({ connectionCount: 1, lastSeen: null });
@@ -800,7 +798,7 @@ describe('/: presence, files, broadcasts', () => {
   });
 
   it('announces an uploaded file to the room, for the uploader only', async () => {
-    const upload = await t.server.chat.domain.uploads.register('bob', {
+    const upload = await t.server.domain.uploads.register('bob', {
       filename: 'report.pdf',
       mimeType: 'application/pdf',
       size: 1234,
@@ -820,7 +818,7 @@ describe('/: presence, files, broadcasts', () => {
     expect(await atAlice).toEqual(file);
     expect(await atCarol.after()).toEqual([]);
     failure(await alice.fileAnnounce({ roomId: 'alice-bob', uploadId: upload.id }), 'FORBIDDEN');
-    const carols = await t.server.chat.domain.uploads.register('carol', {
+    const carols = await t.server.domain.uploads.register('carol', {
       filename: 'c.txt',
       mimeType: 'text/plain',
       size: 1,
@@ -986,12 +984,12 @@ describe('/: timers, rate limits and the assistant (a second server with short t
     await started;
     // No typing:stop: the indicator ends by itself.
     expect((await expired).users).toEqual([]);
-    expect(quick.server.chat.domain.typing.typingIn('alice-bob')).toEqual([]);
+    expect(quick.server.domain.typing.typingIn('alice-bob')).toEqual([]);
   });
 
   it("ends a call when a party's last tab closes, for the other party", async () => {
     // Frank has no other tab anywhere (other tests leave alice's open).
-    await quick.server.chat.domain.users.ensure('frank');
+    await quick.server.domain.users.ensure('frank');
     const [frank, bob] = [await client('frank', quick), await client('bob', quick)];
     const offer = { type: 'offer' as const, sdp: 'v=0\r\n' };
     const { call } = okData(await frank.callInvite({ targetUserId: 'bob', callType: 'audio', offer }));
@@ -1004,7 +1002,7 @@ describe('/: timers, rate limits and the assistant (a second server with short t
       reason: 'ended',
       endedBy: 'frank',
     });
-    expect(quick.server.chat.domain.calls.get(call.id)?.state).toBe('ended');
+    expect(quick.server.domain.calls.get(call.id)?.state).toBe('ended');
   });
 
   it('ends a call nobody answers as missed, for both parties', async () => {

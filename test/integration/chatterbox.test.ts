@@ -313,7 +313,7 @@ describe('/chatterbox: conversations', () => {
   });
 
   it("sends attachments that are the sender's uploads, and refuses any other id with NOT_FOUND", async () => {
-    const { uploads } = t.server.chat.domain;
+    const { uploads } = t.server.domain;
     const file = (owner: string, name: string) =>
       uploads.register(owner, { filename: name, mimeType: 'image/png', size: 10, path: `${owner}/${name}` });
     const [mine1, mine2, bobs] = await Promise.all([
@@ -482,7 +482,7 @@ describe('/chatterbox: typing, mark-read, heartbeat', () => {
     const sent = nextEvent<wire.NewMessagePayload>(alice, 'new-message');
     alice.emit('send-message', { conversationId: 'alice-bob', content: 'read me' });
     const { _id } = await sent;
-    const unread = async () => (await t.server.chat.domain.receipts.unreadCounts('bob'))['alice-bob'] ?? 0;
+    const unread = async () => (await t.server.domain.receipts.unreadCounts('bob'))['alice-bob'] ?? 0;
     const before = await unread();
     const heard = [collect(alice, 'error'), collect(bob, 'error'), collect(alice, 'new-message')];
 
@@ -499,7 +499,7 @@ describe('/chatterbox: typing, mark-read, heartbeat', () => {
     alice.emit('send-message', { conversationId: 'alice-bob', content: 'unread' });
     const { _id } = await sent;
     const elsewhere = (await latest('general'))!;
-    const unread = async () => (await t.server.chat.domain.receipts.unreadCounts('bob'))['alice-bob'] ?? 0;
+    const unread = async () => (await t.server.domain.receipts.unreadCounts('bob'))['alice-bob'] ?? 0;
     const before = await unread();
 
     expect(
@@ -527,7 +527,7 @@ describe('/chatterbox: typing, mark-read, heartbeat', () => {
     const alice = await connect('alice');
     const heard = [collect(alice, 'error'), collect(alice, 'presence:offline')];
     await send(alice, 'heartbeat', {});
-    expect(await t.server.chat.domain.presence.isOnline('alice')).toBe(true);
+    expect(await t.server.domain.presence.isOnline('alice')).toBe(true);
     const [server] = await t.server.io
       .of('/chatterbox')
       .fetchSockets()
@@ -541,7 +541,7 @@ describe('/chatterbox: typing, mark-read, heartbeat', () => {
 
 describe('/chatterbox: presence', () => {
   it("announces a user's first socket and last disconnect to the others, never to the user", async () => {
-    await t.server.chat.domain.users.ensure('dave');
+    await t.server.domain.users.ensure('dave');
     const alice = await connect('alice');
     const online = collect<wire.PresenceOnlinePayload>(alice, 'presence:online');
     const offline = collect<wire.PresenceOfflinePayload>(alice, 'presence:offline');
@@ -849,7 +849,7 @@ describe("/chatterbox: the seed's Complete Example", () => {
     await seen('Typing: bob');
     bob.emit('stop-typing', { conversationId: 'alice-bob' });
 
-    await t.server.chat.domain.users.ensure('erin');
+    await t.server.domain.users.ensure('erin');
     const erin = await connect('erin');
     await seen('Online: erin');
     erin.disconnect();

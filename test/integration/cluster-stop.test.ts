@@ -42,6 +42,6 @@ describe.skipIf(redisProblem !== undefined && !REQUIRE_SERVICES)('a process that
     const offline = presence(bob, 'alice', 'offline', 3000);
     await a.server.close();
     await offline;
-    expect(await b.server.chat.domain.presence.isOnline('alice')).toBe(false);
+    expect(await b.server.domain.presence.isOnline('alice')).toBe(false);
   });
 });

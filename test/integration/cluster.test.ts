@@ -138,7 +138,7 @@ describe.skipIf(redisProblem !== undefined && !REQUIRE_SERVICES)('presence over 
     prefix = `parley-test-${randomBytes(4).toString('hex')}`;
     a = await startTestServer({ cluster: { url: REDIS_URL, prefix } });
     b = await startTestServer({ cluster: { url: REDIS_URL, prefix }, dataDir: a.dataDir });
-    await a.server.chat.domain.users.ensure('frank');
+    await a.server.domain.users.ensure('frank');
   }, 60_000);
 
   afterAll(async () => {
@@ -165,7 +165,7 @@ describe.skipIf(redisProblem !== undefined && !REQUIRE_SERVICES)('presence over 
     const quiet = expectQuiet<Presence>(bob, 'presence:updated', { where: (p) => p.userId === 'frank' });
     await closeSocket(onA);
     await quiet.verify();
-    expect(await b.server.chat.domain.presence.get('frank')).toMatchObject({
+    expect(await b.server.domain.presence.get('frank')).toMatchObject({
       status: 'online',
       connectionCount: 1,
     });
@@ -173,7 +173,7 @@ describe.skipIf(redisProblem !== undefined && !REQUIRE_SERVICES)('presence over 
     const offline = presenceOf(bob, 'frank', 'offline');
     onB.disconnect();
     await offline;
-    expect(await a.server.chat.domain.presence.isOnline('frank')).toBe(false);
+    expect(await a.server.domain.presence.isOnline('frank')).toBe(false);
   });
 
   it('forgets the connections of a process that died, and says so', async () => {
@@ -186,13 +186,13 @@ describe.skipIf(redisProblem !== undefined && !REQUIRE_SERVICES)('presence over 
     dead.abandon();
     await client.del(`${prefix}:presence:alive:${dead.serverId}`); // its heartbeat expires
     await client.close();
-    expect(await a.server.chat.domain.presence.isOnline('carol')).toBe(true);
+    expect(await a.server.domain.presence.isOnline('carol')).toBe(true);
 
     const offline = presenceOf(bob, 'carol', 'offline');
     await a.server.chat.sweep();
     await offline;
-    expect(await b.server.chat.domain.presence.isOnline('carol')).toBe(false);
-    expect((await b.server.chat.domain.users.get('carol')).lastSeen).not.toBeNull();
+    expect(await b.server.domain.presence.isOnline('carol')).toBe(false);
+    expect((await b.server.domain.users.get('carol')).lastSeen).not.toBeNull();
   });
 });
 

@@ -237,7 +237,7 @@ describe('/helpdesk: authentication', () => {
     const joined = arrives(alice, 'user_joined');
     alice.emit('join_channel', 'lobby');
     expect(await joined).toMatchObject({ userId: 'alice', channelId: 'lobby' });
-    expect((await t.server.chat.domain.presence.get('alice')).connectionCount).toBe(1);
+    expect((await t.server.domain.presence.get('alice')).connectionCount).toBe(1);
     expect(atBob.of('presence_updated')).toEqual([]);
   });
 });
@@ -408,7 +408,7 @@ describe('/helpdesk: messages', () => {
       timestamp: expect.any(String),
     });
     expect(await atBob).toEqual(sent);
-    const stored = await t.server.chat.domain.messages.get('bob', sent.id);
+    const stored = await t.server.domain.messages.get('bob', sent.id);
     expect(stored).toMatchObject({
       roomId: 'general',
       senderId: 'alice',
@@ -445,13 +445,12 @@ describe('/helpdesk: messages', () => {
   it('refuses a non-member, a reply to a message of another channel and invalid payloads; stores nothing', async () => {
     const [alice, bob] = await Promise.all([signIn('alice'), signIn('bob')]);
     await join(bob, 'general');
-    const elsewhere = (await t.server.chat.domain.messages.history('alice', 'alice-bob', { limit: 1 }))
+    const elsewhere = (await t.server.domain.messages.history('alice', 'alice-bob', { limit: 1 }))
       .messages[0]!;
     const count = async () =>
-      (await t.server.chat.domain.messages.history('carol', 'general', { limit: 100 })).messages.length;
+      (await t.server.domain.messages.history('carol', 'general', { limit: 100 })).messages.length;
     const before = await count();
-    const secretBefore = (await t.server.chat.domain.messages.history('carol', 'secret', { limit: 100 }))
-      .messages;
+    const secretBefore = (await t.server.domain.messages.history('carol', 'secret', { limit: 100 })).messages;
 
     const cases: [what: string, payload: unknown, reason: RegExp][] = [
       ['non-member', { channelId: 'secret', message: 'let me in' }, /not a member/],
@@ -472,7 +471,7 @@ describe('/helpdesk: messages', () => {
     await quietWindow();
     expect(atBob.events()).toEqual([]);
     expect(await count()).toBe(before);
-    expect((await t.server.chat.domain.messages.history('carol', 'secret', { limit: 100 })).messages).toEqual(
+    expect((await t.server.domain.messages.history('carol', 'secret', { limit: 100 })).messages).toEqual(
       secretBefore,
     );
   });
@@ -488,7 +487,7 @@ describe('/helpdesk: messages', () => {
       bob.emit('chat:send_message', { channelId: 'general', message: text });
       sent.push((await got).id);
     }
-    const unread = async () => (await t.server.chat.domain.receipts.unreadCounts('alice')).general ?? 0;
+    const unread = async () => (await t.server.domain.receipts.unreadCounts('alice')).general ?? 0;
     expect(await unread()).toBeGreaterThanOrEqual(2);
 
     const atAlice = arrives(alice, 'message_read_receipt');
@@ -515,7 +514,7 @@ describe('/helpdesk: messages', () => {
 
   it('message_read: refuses a non-member, a message of another channel and invalid payloads', async () => {
     const alice = await signIn('alice');
-    const elsewhere = (await t.server.chat.domain.messages.history('alice', 'alice-bob', { limit: 1 }))
+    const elsewhere = (await t.server.domain.messages.history('alice', 'alice-bob', { limit: 1 }))
       .messages[0]!;
     const cases: [payload: unknown, reason: RegExp][] = [
       [{ channelId: 'secret' }, /not a member/],
@@ -904,12 +903,12 @@ describe('/helpdesk: calls', () => {
     });
     expect(ring2).toEqual(ring);
     const callId = ring!.callId;
-    expect(t.server.chat.domain.calls.get(callId)).toMatchObject({ state: 'ringing', callerId: 'alice' });
+    expect(t.server.domain.calls.get(callId)).toMatchObject({ state: 'ringing', callerId: 'alice' });
 
     const accepted = [a1, a2].map((s) => arrives(s, 'call:accepted'));
     b1.emit('call:accept', { callId, answer, targetUserId: 'alice' });
     for (const got of await Promise.all(accepted)) expect(got).toEqual({ callId, answer });
-    expect(t.server.chat.domain.calls.get(callId)?.state).toBe('accepted');
+    expect(t.server.domain.calls.get(callId)?.state).toBe('accepted');
 
     const toBob = [b1, b2].map((s) => arrives(s, 'call:ice_candidate'));
     a1.emit('call:ice_candidate', { targetUserId: 'bob', candidate });
@@ -922,7 +921,7 @@ describe('/helpdesk: calls', () => {
     const ended = [b1, b2].map((s) => arrives(s, 'call:ended'));
     a2.emit('call:end', { callId, targetUserId: 'bob' });
     for (const got of await Promise.all(ended)) expect(got).toEqual({ callId });
-    expect(t.server.chat.domain.calls.get(callId)?.state).toBe('ended');
+    expect(t.server.domain.calls.get(callId)?.state).toBe('ended');
 
     // Ending it again changes nothing and is no error.
     await emitAck(a1, 'call:end', { callId, targetUserId: 'bob' });
@@ -944,7 +943,7 @@ describe('/helpdesk: calls', () => {
     const rejected = arrives(alice, 'call:rejected');
     bob.emit('call:reject', { callId, targetUserId: 'alice' });
     expect(await rejected).toEqual({ callId });
-    expect(t.server.chat.domain.calls.get(callId)?.state).toBe('rejected');
+    expect(t.server.domain.calls.get(callId)?.state).toBe('rejected');
     await quietWindow();
     expect(atBob.events()).toEqual(['call:incoming']);
     expect(atCarol.events()).toEqual([]);
@@ -1040,7 +1039,7 @@ describe('/helpdesk: calls', () => {
       const { callId } = await ring;
       expect(await endedForAlice).toEqual({ callId });
       expect(await endedForBob).toEqual({ callId });
-      expect(quick.server.chat.domain.calls.get(callId)?.state).toBe('missed');
+      expect(quick.server.domain.calls.get(callId)?.state).toBe('missed');
       const late = arrives<string>(bob, 'chat:error');
       bob.emit('call:accept', { callId, answer, targetUserId: 'alice' });
       expect(await late).toMatch(/missed/);

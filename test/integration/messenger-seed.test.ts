@@ -133,9 +133,7 @@ describe("seed 001's client code", () => {
     });
     await deleted;
     expect(shown).toMatchObject({ deleted: true, content: 'This message was deleted' });
-    expect((await t.server.chat.domain.messages.get('alice', shown._id)).content).toBe(
-      'This message was deleted',
-    );
+    expect((await t.server.domain.messages.get('alice', shown._id)).content).toBe('This message was deleted');
     aliceSocket.disconnect();
     bobSocket.disconnect();
   });

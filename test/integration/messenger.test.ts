@@ -56,7 +56,7 @@ describe('/messenger: sending', () => {
       sender: { _id: 'alice', username: 'alice' },
     });
     // An ack that reports a message sent means it is stored.
-    const stored = await t.server.chat.domain.messages.get('alice', ack.message._id);
+    const stored = await t.server.domain.messages.get('alice', ack.message._id);
     expect(stored.content).toBe('Hello, how are you?');
 
     expect(await atBob).toEqual({ message: ack.message, conversationId: 'alice-bob' });
@@ -81,10 +81,10 @@ describe('/messenger: sending', () => {
 
   it('refuses a non-participant with the documented Unauthorized reply and stores nothing', async () => {
     const carol = await client('carol');
-    const before = await t.server.chat.domain.messages.history('alice', 'alice-bob', { limit: 100 });
+    const before = await t.server.domain.messages.history('alice', 'alice-bob', { limit: 100 });
     const ack = await carol.sendMessage({ conversationId: 'alice-bob', content: 'sneaky', type: 'text' });
     expect(ack).toEqual({ success: false, message: 'Unauthorized' });
-    const after = await t.server.chat.domain.messages.history('alice', 'alice-bob', { limit: 100 });
+    const after = await t.server.domain.messages.history('alice', 'alice-bob', { limit: 100 });
     expect(after.messages).toHaveLength(before.messages.length);
   });
 
@@ -130,7 +130,7 @@ describe('/messenger: typing, receipts, edits and deletes', () => {
   it('stores read receipts and announces messages_read to the conversation', async () => {
     const sent = await alice.sendMessage({ conversationId: 'alice-bob', content: 'read me', type: 'text' });
     if (!sent.success) throw new Error('send failed');
-    const unread = async () => (await t.server.chat.domain.receipts.unreadCounts('bob'))['alice-bob'] ?? 0;
+    const unread = async () => (await t.server.domain.receipts.unreadCounts('bob'))['alice-bob'] ?? 0;
     const before = await unread();
     const atAlice = nextEvent(alice.socket, 'messages_read');
     bob.markRead({ conversationId: 'alice-bob', messageIds: [sent.message._id] });
@@ -158,7 +158,7 @@ describe('/messenger: typing, receipts, edits and deletes', () => {
       newContent: 'fixed',
       conversationId: 'alice-bob',
     });
-    expect((await t.server.chat.domain.messages.get('bob', sent.message._id)).content).toBe('fixed');
+    expect((await t.server.domain.messages.get('bob', sent.message._id)).content).toBe('fixed');
   });
 
   it('soft-deletes with the documented placeholder, by the author only', async () => {
@@ -171,7 +171,7 @@ describe('/messenger: typing, receipts, edits and deletes', () => {
     const atBob = nextEvent(bob.socket, 'message_deleted');
     expect(await alice.deleteMessage({ messageId: sent.message._id })).toEqual({ success: true });
     expect(await atBob).toEqual({ messageId: sent.message._id, conversationId: 'alice-bob' });
-    const stored = await t.server.chat.domain.messages.get('alice', sent.message._id);
+    const stored = await t.server.domain.messages.get('alice', sent.message._id);
     expect(stored.content).toBe('This message was deleted');
     expect(stored.deletedAt).not.toBeNull();
   });
@@ -186,7 +186,7 @@ describe('/messenger: typing, receipts, edits and deletes', () => {
 
 describe('/messenger: presence', () => {
   it('announces online on the first tab and offline with last seen only when the last tab closes', async () => {
-    await t.server.chat.domain.users.ensure('dave');
+    await t.server.domain.users.ensure('dave');
     const carol = await client('carol');
     const online = nextEvent(carol.socket, 'user_online');
     const dave1 = await connectAs(t, '/messenger', 'dave');
@@ -200,7 +200,7 @@ describe('/messenger: presence', () => {
     const event = await gone;
     expect(event.userId).toBe('dave');
     expect(Date.now() - Date.parse(event.lastSeen)).toBeLessThan(5000);
-    expect((await t.server.chat.domain.users.get('dave')).lastSeen).toBe(event.lastSeen);
+    expect((await t.server.domain.users.get('dave')).lastSeen).toBe(event.lastSeen);
   });
 });
 
@@ -239,7 +239,7 @@ describe('/messenger: restart', () => {
     if (!sent.success) throw new Error('send failed');
     await alice.editMessage({ messageId: sent.message._id, newContent: 'durable, edited' });
     await t.restart();
-    const stored = await t.server.chat.domain.messages.get('alice', sent.message._id);
+    const stored = await t.server.domain.messages.get('alice', sent.message._id);
     expect(stored.content).toBe('durable, edited');
     expect(stored.editedAt).not.toBeNull();
   });

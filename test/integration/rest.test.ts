@@ -13,7 +13,7 @@ const MAX_UPLOAD = 64 * 1024;
 let t: TestServer;
 beforeAll(async () => {
   t = await startTestServer({ domain: { maxUploadBytes: MAX_UPLOAD } });
-  await t.server.chat.domain.users.ensure('dave');
+  await t.server.domain.users.ensure('dave');
 });
 afterAll(async () => {
   await closeAll();
@@ -113,7 +113,7 @@ describe('REST: history', () => {
   let channel: string;
   const ids: string[] = [];
   beforeAll(async () => {
-    const { rooms } = t.server.chat.domain;
+    const { rooms } = t.server.domain;
     channel = (await rooms.create('alice', { kind: 'channel', name: 'paging', members: ['bob'] })).room.id;
     for (let i = 1; i <= 7; i++)
       ids.push((await t.server.chat.sendMessage('bob', { roomId: channel, content: `m${i}` })).message.id);
@@ -170,7 +170,7 @@ describe('REST: history', () => {
     expect(latest.data.map((m) => m.content)).toEqual(['doomed', 'reply']);
     expect(latest.data[1]?.replyTo).toMatchObject({ id: doomed.message.id });
 
-    await chat.deleteMessage('alice', doomed.message.id, '');
+    await chat.deleteMessage('alice', doomed.message.id);
     latest = await page('limit=2');
     expect(latest.data.map((m) => m.content)).toEqual(['m7', 'reply']);
     expect(latest.data[1]).toMatchObject({
@@ -384,7 +384,7 @@ describe('REST: downloads', () => {
     expect((await request(url!, 'bob')).status).toBe(200);
     expect((await request(url!, 'carol')).status).toBe(403);
 
-    await t.server.chat.deleteMessage('alice', message.id, '');
+    await t.server.chat.deleteMessage('alice', message.id);
     expect((await request(url!, 'bob')).status).toBe(403);
     expect((await request(url!, 'alice')).status).toBe(200);
   });

@@ -60,7 +60,7 @@ describe('one room, six namespaces', () => {
     ];
     alice['/workspace']!.emit('send_message', { content, channelId: 'general' });
     for (const payload of await Promise.all(arrivals)) expect(payload).toContain(content);
-    const { messages } = await t.server.chat.domain.messages.history('bob', 'general', { limit: 1 });
+    const { messages } = await t.server.domain.messages.history('bob', 'general', { limit: 1 });
     messageId = messages.at(-1)!.id;
     expect(messages.at(-1)!.content).toBe(content);
   });
@@ -113,6 +113,6 @@ describe('one room, six namespaces', () => {
     const ack = await emitAck(alice['/messenger']!, 'delete_message', { messageId });
     expect(ack).toEqual({ success: true });
     for (const payload of await Promise.all(arrivals)) expect(payload).toContain(messageId);
-    expect((await t.server.chat.domain.messages.get('bob', messageId)).deletedAt).not.toBeNull();
+    expect((await t.server.domain.messages.get('bob', messageId)).deletedAt).not.toBeNull();
   });
 });

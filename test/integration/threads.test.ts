@@ -77,12 +77,12 @@ const nextWhere = <T>(socket: Socket, event: string, where: (payload: T) => bool
   nextEvent<T>(socket, event, { where });
 
 async function newThread(owner: string, options: { private?: boolean; members?: string[] } = {}) {
-  const { room } = await t.server.chat.domain.rooms.create(owner, { kind: 'thread', ...options });
+  const { room } = await t.server.domain.rooms.create(owner, { kind: 'thread', ...options });
   return room.id;
 }
 
 async function history(threadId: string, server: TestServer = t) {
-  const store = server.server.chat.domain.store;
+  const store = server.server.domain.store;
   return store.listMessages(threadId, { limit: 1000 });
 }
 
@@ -220,7 +220,7 @@ describe('/threads: message:send', () => {
     if (!ack.ok) return;
     expect(Date.now() - Date.parse(ack.message.createdAt)).toBeLessThan(60_000);
     // An ack that reports a message sent means it is stored.
-    const stored = await t.server.chat.domain.messages.get('bob', ack.message.id);
+    const stored = await t.server.domain.messages.get('bob', ack.message.id);
     expect(stored).toMatchObject({ roomId: threadId, senderId: 'alice', content: ack.message.content });
 
     expect(await atAlice).toEqual(ack.message);
@@ -312,7 +312,7 @@ describe('/threads: message:edit', () => {
     const errors = collect(alice, 'error');
 
     await send(alice, 'message:edit', { messageId: sent.id, content: 'Here is the updated mock-up.' });
-    const stored = await t.server.chat.domain.messages.get('alice', sent.id);
+    const stored = await t.server.domain.messages.get('alice', sent.id);
     expect(stored.content).toBe('Here is the updated mock-up.');
     const update = {
       messageId: sent.id,
@@ -340,7 +340,7 @@ describe('/threads: message:edit', () => {
     });
     await quietWindow();
     expect(updates.got).toEqual([]);
-    expect((await t.server.chat.domain.messages.get('alice', sent.id)).content).toBe('mine');
+    expect((await t.server.domain.messages.get('alice', sent.id)).content).toBe('mine');
   });
 
   it('refuses an unknown or deleted message with NOT_FOUND', async () => {
@@ -377,7 +377,7 @@ describe('/threads: message:delete', () => {
     const errors = collect(alice, 'error');
     await send(alice, 'message:delete', { messageId: sent.id });
     expect(await Promise.all([atAlice, atBob, atCarol])).toEqual([sent.id, sent.id, sent.id]);
-    expect((await t.server.chat.domain.messages.get('alice', sent.id)).deletedAt).not.toBeNull();
+    expect((await t.server.domain.messages.get('alice', sent.id)).deletedAt).not.toBeNull();
     expect(errors.got).toEqual([]);
   });
 
@@ -393,7 +393,7 @@ describe('/threads: message:delete', () => {
     });
     await quietWindow();
     expect(deletes.got).not.toContain(sent.id);
-    expect((await t.server.chat.domain.messages.get('bob', sent.id)).deletedAt).toBeNull();
+    expect((await t.server.domain.messages.get('bob', sent.id)).deletedAt).toBeNull();
   });
 
   it('refuses an unknown message, or one already deleted, with NOT_FOUND', async () => {
@@ -526,19 +526,19 @@ describe('/threads: presence', () => {
     const arrivals = [alice, bob, carol].map((s) => nextWhere<PresenceUpdate>(s, 'presence:update', away));
     await send(alice, 'presence:update', { status: 'AWAY' });
     expect(await Promise.all(arrivals)).toEqual(Array(3).fill([{ userId: 'alice', status: 'AWAY' }]));
-    expect((await t.server.chat.domain.users.get('alice')).status).toBe('away');
+    expect((await t.server.domain.users.get('alice')).status).toBe('away');
 
     // OFFLINE while connected: appear offline.
     const hidden = nextWhere<PresenceUpdate>(bob, 'presence:update', (u) => u[0]?.status === 'OFFLINE');
     await send(alice, 'presence:update', { status: 'OFFLINE' });
     expect(await hidden).toEqual([{ userId: 'alice', status: 'OFFLINE' }]);
-    expect((await t.server.chat.domain.presence.onlineUsers()).map((s) => s.userId)).not.toContain('alice');
+    expect((await t.server.domain.presence.onlineUsers()).map((s) => s.userId)).not.toContain('alice');
     await send(alice, 'presence:update', { status: 'ONLINE' });
-    expect((await t.server.chat.domain.users.get('alice')).status).toBe('online');
+    expect((await t.server.domain.users.get('alice')).status).toBe('online');
   });
 
   it('announces a user coming online with their first socket and going offline with their last', async () => {
-    await t.server.chat.domain.users.ensure('dave');
+    await t.server.domain.users.ensure('dave');
     const carol = await connect('carol');
     const online = nextWhere<PresenceUpdate>(carol, 'presence:update', (u) => u[0]?.userId === 'dave');
     const dave = await connect('dave');
@@ -552,7 +552,7 @@ describe('/threads: presence', () => {
     daveTab.disconnect();
     const [entry] = await offline;
     expect(entry).toEqual({ userId: 'dave', status: 'OFFLINE', lastSeen: expect.any(String) });
-    expect((await t.server.chat.domain.users.get('dave')).lastSeen).toBe(entry?.lastSeen);
+    expect((await t.server.domain.users.get('dave')).lastSeen).toBe(entry?.lastSeen);
   });
 
   it.each([
@@ -561,11 +561,11 @@ describe('/threads: presence', () => {
     ['no status', {}],
   ])('answers %s with VALIDATION_FAILED and keeps the status', async (_name, payload) => {
     const alice = await connect('alice');
-    const before = (await t.server.chat.domain.presence.get('alice')).status;
+    const before = (await t.server.domain.presence.get('alice')).status;
     const error = await errorOf(alice, 'presence:update', payload);
     expect(error.code).toBe('VALIDATION_FAILED');
     expect(JSON.stringify(error.details)).toContain('status');
-    expect((await t.server.chat.domain.presence.get('alice')).status).toBe(before);
+    expect((await t.server.domain.presence.get('alice')).status).toBe(before);
   });
   // presence:update has no forbidden case: a user only ever sets their own status.
 });
@@ -589,7 +589,7 @@ describe('/threads: thread:join', () => {
     await send(alice, 'thread:join', { threadId });
     expect(await atAlice).toEqual(joined(threadId, 'alice', 'Alice'));
     expect(await atCarol).toEqual(joined(threadId, 'alice', 'Alice'));
-    expect(await t.server.chat.domain.store.getMembership(threadId, 'alice')).toMatchObject({
+    expect(await t.server.domain.store.getMembership(threadId, 'alice')).toMatchObject({
       role: 'member',
     });
 
@@ -625,7 +625,7 @@ describe('/threads: thread:join', () => {
     const atBob = collect(bob, 'thread:update');
     const error = await errorOf(carol, 'thread:join', { threadId });
     expect(error).toMatchObject({ code: 'FORBIDDEN', details: [] });
-    expect(await t.server.chat.domain.store.getMembership(threadId, 'carol')).toBeUndefined();
+    expect(await t.server.domain.store.getMembership(threadId, 'carol')).toBeUndefined();
     const carolHeard = collect(carol, 'message:new');
     await sendOk(bob, threadId, 'private');
     await quietWindow();
@@ -674,7 +674,7 @@ describe('/threads: thread:leave', () => {
     expect(await atAlice).toEqual(left(threadId, 'bob', 'Bob'));
     await quietWindow();
     expect(atTab.got).toEqual([]);
-    expect(await t.server.chat.domain.store.getMembership(threadId, 'bob')).toBeDefined();
+    expect(await t.server.domain.store.getMembership(threadId, 'bob')).toBeDefined();
   });
 
   it('changes nothing for a thread the socket is not in (known or not)', async () => {
@@ -754,7 +754,7 @@ describe('/threads: thread:join_bulk and thread:leave_all', () => {
       details: [],
     });
     // Not a participant of the open thread either, and not subscribed to it.
-    expect(await t.server.chat.domain.store.getMembership(open, 'carol')).toBeUndefined();
+    expect(await t.server.domain.store.getMembership(open, 'carol')).toBeUndefined();
     const carolHeard = collect(carol, 'message:new');
     await sendOk(bob, open, 'anyone?');
     await quietWindow();
@@ -794,7 +794,7 @@ describe('/threads: thread:join_bulk and thread:leave_all', () => {
     const errors = collect(bob, 'error');
     await send(bob, 'thread:leave_all');
     expect(await Promise.all(atAlice)).toEqual([left(one, 'bob', 'Bob'), left(two, 'bob', 'Bob')]);
-    expect(await t.server.chat.domain.store.getMembership(one, 'bob')).toBeDefined();
+    expect(await t.server.domain.store.getMembership(one, 'bob')).toBeDefined();
 
     const bobHeard = collect(bob, 'message:new');
     const aliceHeard = nextEvent(alice, 'message:new');
@@ -821,7 +821,12 @@ describe('/threads: thread_updated', () => {
     await send(bob, 'thread:join', { threadId });
     const atBob = nextEvent<ThreadUpdate>(bob, 'thread:update');
     const atCarol = collect(carol, 'thread:update');
-    await t.server.chat.updateRoom('alice', threadId, { name: 'Landing page redesign' });
+    await t.server.chat.updateRoom(
+      'alice',
+      threadId,
+      { name: 'Landing page redesign' },
+      { announce: 'if-changed' },
+    );
     expect(await atBob).toEqual({
       threadId,
       type: 'thread_updated',
@@ -879,7 +884,7 @@ describe('/threads: rate limits', () => {
       code: 'RATE_LIMITED',
     });
     expect(await deleteNotice).toMatchObject({ event: 'message:delete' });
-    expect((await limited.server.chat.domain.messages.get('alice', sent?.id ?? '')).deletedAt).toBeNull();
+    expect((await limited.server.domain.messages.get('alice', sent?.id ?? '')).deletedAt).toBeNull();
 
     expect(
       await send<SendAck>(bob, 'message:send', { threadId: 'general', content: 'me too' }),
@@ -905,7 +910,7 @@ describe('/threads: rate limits', () => {
     expect(await notice).toMatchObject({ event: 'typing:stop', limit: 1, remaining: 0 });
     await quietWindow();
     expect(stops.got).toEqual([]);
-    expect(limited.server.chat.domain.typing.typingIn('general')).toEqual(['bob']);
+    expect(limited.server.domain.typing.typingIn('general')).toEqual(['bob']);
   });
 });
 

@@ -30,7 +30,7 @@ beforeAll(async () => {
   // Many tests send as the same users: limits that cannot run out, except in the rate-limit test's own server.
   const plenty = { burst: 10_000, perSecond: 10_000 };
   t = await startTestServer({ domain: { rateLimits: { message: plenty, reaction: plenty } } });
-  const { rooms, users } = t.server.chat.domain;
+  const { rooms, users } = t.server.domain;
   await users.ensure('dave');
   random = (await rooms.create('alice', { kind: 'channel', name: 'random', members: ['bob'] })).room.id;
   staff = (await rooms.create('carol', { kind: 'channel', name: 'staff', private: true })).room.id;
@@ -181,7 +181,7 @@ describe('/workspace: an unauthenticated socket is served nothing', () => {
       await gone;
       expect(errors).toEqual([{ message: 'Authentication failed', code: 'UNAUTHENTICATED' }]);
       expect(effects).toEqual([]);
-      const history = await t.server.chat.domain.messages.history('alice', 'general', { limit: 100 });
+      const history = await t.server.domain.messages.history('alice', 'general', { limit: 100 });
       expect(history.messages.map((m) => m.content)).not.toContain('intruder');
     },
   );
@@ -256,7 +256,7 @@ describe('/workspace: channels', () => {
     });
     expect(await atBob).toEqual(message);
     await Promise.all([atCarol.verify(), atDave.verify()]);
-    expect((await t.server.chat.domain.messages.get('alice', message.id)).content).toBe(content);
+    expect((await t.server.domain.messages.get('alice', message.id)).content).toBe(content);
   });
 
   it('sends a reply with the answered message in replyTo', async () => {
@@ -286,7 +286,7 @@ describe('/workspace: channels', () => {
     const content = unique('misplaced reply');
     alice.emit('send_message', { content, channelId: 'general', replyToId: elsewhere.id });
     expect(await error).toMatchObject({ code: 'NOT_FOUND' });
-    const history = await t.server.chat.domain.messages.history('alice', 'general', { limit: 100 });
+    const history = await t.server.domain.messages.history('alice', 'general', { limit: 100 });
     expect(history.messages.map((m) => m.content)).not.toContain(content);
   });
 
@@ -302,7 +302,7 @@ describe('/workspace: channels', () => {
     const edited = nextEvent(bob, 'message_edited');
     alice.emit('edit_message', { messageId: message.id, content: 'Updated content', channelId: 'general' });
     expect(await edited).toEqual({ messageId: message.id, content: 'Updated content' });
-    const after = await t.server.chat.domain.messages.get('alice', message.id);
+    const after = await t.server.domain.messages.get('alice', message.id);
     expect(after.content).toBe('Updated content');
     expect(after.editedAt).not.toBeNull();
   });
@@ -404,7 +404,7 @@ describe('/workspace: channels', () => {
     const repeated = expectQuiet(bob, 'reaction_added');
     await emitAck(alice, 'add_reaction', { messageId: message.id, emoji: '👍', channelId: 'general' });
     await repeated.verify();
-    expect(await t.server.chat.domain.reactions.counts('bob', message.id)).toEqual([
+    expect(await t.server.domain.reactions.counts('bob', message.id)).toEqual([
       { emoji: '👍', count: 1, userIds: ['alice'] },
     ]);
 
@@ -419,7 +419,7 @@ describe('/workspace: channels', () => {
     const nothingToRemove = expectQuiet(bob, 'reaction_removed');
     await emitAck(alice, 'remove_reaction', { messageId: message.id, emoji: '👍', channelId: 'general' });
     await nothingToRemove.verify();
-    expect(await t.server.chat.domain.reactions.counts('bob', message.id)).toEqual([]);
+    expect(await t.server.domain.reactions.counts('bob', message.id)).toEqual([]);
   });
 });
 
@@ -696,9 +696,7 @@ describe('/workspace: failures a retry may fix, and rate limits', () => {
         socket.emit('send_message', { channelId: 'general', content });
       expect(await error).toMatchObject({ code: 'RATE_LIMITED' });
       await expect
-        .poll(
-          async () => (await limited.server.chat.domain.messages.history('bob', 'general')).messages.length,
-        )
+        .poll(async () => (await limited.server.domain.messages.history('bob', 'general')).messages.length)
         .toBe(3); // the welcome message, one and two
       socket.disconnect();
     } finally {
@@ -998,7 +996,7 @@ describe('/workspace: one room, many dialects', () => {
     const added = nextEvent(alice, 'reaction_added');
     alice.emit('add_reaction', { messageId: message.id, emoji: '🚀', channelId: 'general' });
     await added;
-    expect(await t.server.chat.domain.reactions.counts('carol', message.id)).toEqual([
+    expect(await t.server.domain.reactions.counts('carol', message.id)).toEqual([
       { emoji: '🚀', count: 1, userIds: ['alice'] },
     ]);
   });
