@@ -1,5 +1,5 @@
 /**
- * Parley's typed client (`parley/client`): a thin layer over a `socket.io-client` socket, built from a
+ * Parley's typed client (`parley-socketio/client`): a thin layer over a `socket.io-client` socket, built from a
  * namespace's contract, for browsers and Node. One method per client → server operation (named by its
  * `method`), plus `on` / `off` / `once` for server events.
  *

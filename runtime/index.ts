@@ -1,6 +1,6 @@
 /**
- * Parley's runtime: what generated server code and contracts import (`parley/runtime`). The typed client is
- * `client/` (`parley/client`): browsers load it without the server's modules.
+ * Parley's runtime: what generated server code and contracts import (`parley-socketio/runtime`). The typed client is
+ * `client/` (`parley-socketio/client`): browsers load it without the server's modules.
  */
 export type * from './contract.js';
 export * from './errors.js';
