@@ -81,7 +81,16 @@ export interface BindOptions<TUser> {
    * Default: `process.emitWarning`.
    */
   onError?: (error: unknown, info: { event: string; socket: Socket }) => void;
+  /**
+   * How many invalid packets (validation failures, unknown events) a connection may send: a bucket of `burst`,
+   * refilled at `perSecond`. The packet that finds it empty is answered with `RATE_LIMITED` instead, and the
+   * socket is disconnected: a client that keeps sending what the contract refuses only costs the server work.
+   * `false`: no budget. Default `{ burst: 50, perSecond: 5 }`.
+   */
+  invalidBudget?: { burst: number; perSecond: number } | false;
 }
+
+const DEFAULT_INVALID_BUDGET = { burst: 50, perSecond: 5 };
 
 export interface BoundNamespace<C extends NamespaceContract> {
   emitter: Emitter<C>;
@@ -231,6 +240,7 @@ export function bindNamespace<C extends NamespaceContract, TUser = undefined>(
     }
   }
 
+  const budget = invalidBudget(options.invalidBudget ?? DEFAULT_INVALID_BUDGET);
   const validateOutbound = options.validateOutbound ?? defaultValidate();
   const emitter = createEmitter(nsp, contract, { validate: validateOutbound });
   const onError = options.onError ?? defaultOnError;
@@ -310,6 +320,13 @@ export function bindNamespace<C extends NamespaceContract, TUser = undefined>(
     error: unknown,
   ): void => {
     try {
+      const invalid = isParleyError(error) && error.code === 'VALIDATION_FAILED';
+      if (invalid && !budget.spend(socket)) {
+        // Out of invalid packets: this one is told why, and the connection ends.
+        deliver(socket, event, op, ack, { ...TOO_MANY_INVALID, reported: false }, error);
+        socket.disconnect(true);
+        return;
+      }
       deliver(socket, event, op, ack, failureOf(error, event, socket), error);
     } catch (deliveryError) {
       report(deliveryError, event, socket);
@@ -516,4 +533,33 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
     (typeof value === 'object' || typeof value === 'function') &&
     typeof (value as { then?: unknown }).then === 'function'
   );
+}
+
+const TOO_MANY_INVALID: Failure = {
+  code: 'RATE_LIMITED',
+  message: 'too many invalid packets: this connection is closed; send what the contract describes',
+  issues: [],
+};
+
+/**
+ * Per socket, a token bucket of invalid packets. Only sockets that sent one have an entry (a WeakMap: it goes
+ * with the socket), so a well-behaved connection costs nothing.
+ */
+function invalidBudget(limits: { burst: number; perSecond: number } | false): {
+  spend(socket: Socket): boolean;
+} {
+  if (limits === false) return { spend: () => true };
+  const buckets = new WeakMap<Socket, { tokens: number; at: number }>();
+  return {
+    spend(socket) {
+      const now = performance.now();
+      const bucket = buckets.get(socket) ?? { tokens: limits.burst, at: now };
+      bucket.tokens = Math.min(limits.burst, bucket.tokens + ((now - bucket.at) / 1000) * limits.perSecond);
+      bucket.at = now;
+      buckets.set(socket, bucket);
+      if (bucket.tokens < 1) return false;
+      bucket.tokens -= 1;
+      return true;
+    },
+  };
 }

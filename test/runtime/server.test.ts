@@ -817,3 +817,61 @@ describe('createEmitter', () => {
     ]);
   });
 });
+
+describe('bindNamespace: a budget of invalid packets per connection', () => {
+  const bindWithBudget = (invalidBudget: { burst: number; perSecond: number } | false) =>
+    bindNamespace(h.io.of('/chat'), chatContract, okHandlers, {
+      user: () => ({ name: 'ada' }),
+      onError,
+      invalidBudget,
+    });
+
+  it('answers each invalid packet until the budget is spent, then says RATE_LIMITED and disconnects', async () => {
+    bindWithBudget({ burst: 3, perSecond: 0.001 });
+    const socket = await h.connect('/chat');
+    const closed = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+    const send = (payload: unknown) => socket.timeout(2000).emitWithAck('chat:send_message', payload);
+    for (let i = 0; i < 3; i++) {
+      await expect(send({ room: '' })).resolves.toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION_FAILED' },
+      });
+    }
+    // A valid packet does not spend the budget.
+    await expect(send({ room: 'general', text: 'hi' })).resolves.toEqual({
+      ok: true,
+      id: expect.any(String),
+    });
+    await expect(send({ room: '' })).resolves.toEqual({
+      ok: false,
+      error: {
+        code: 'RATE_LIMITED',
+        message: 'too many invalid packets: this connection is closed; send what the contract describes',
+        issues: [],
+      },
+    });
+    expect(await closed).toBe('io server disconnect');
+  });
+
+  it('counts unknown events too, per connection, and refills over time', async () => {
+    bindWithBudget({ burst: 2, perSecond: 4 });
+    const [a, b] = [await h.connect('/chat'), await h.connect('/chat')];
+    const unknown = (socket: typeof a) => socket.timeout(2000).emitWithAck('no-such-event', {});
+    await unknown(a);
+    await unknown(a);
+    await unknown(b); // b has a budget of its own
+    await new Promise((r) => setTimeout(r, 600)); // 4 per second: the bucket is full again (2)
+    await expect(unknown(a)).resolves.toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    await unknown(a);
+    await expect(unknown(a)).resolves.toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+    await expect(unknown(b)).resolves.toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    expect(b.connected).toBe(true);
+  });
+
+  it('can be turned off', async () => {
+    bindWithBudget(false);
+    const socket = await h.connect('/chat');
+    for (let i = 0; i < 60; i++) await socket.timeout(2000).emitWithAck('chat:send_message', { room: '' });
+    expect(socket.connected).toBe(true);
+  });
+});
